@@ -47,8 +47,9 @@ class DataFileError(ValueError):
 class DataFile:
     """One course file: its original name and what a good copy looks like.
 
-    ``h5_layout`` maps HDF5 dataset keys to ``(shape, dtype kind)``; a ``None`` in a shape
-    means "any length" (e.g. the number of examples of a file we could not inspect here).
+    ``h5_layout`` maps HDF5 dataset keys to ``(shape, accepted dtype kinds)`` (numpy kind
+    letters: "u" unsigned, "i" signed integer, "S" bytes); a ``None`` in a shape means "any
+    length" (e.g. the number of examples of a file we could not inspect here).
     """
 
     name: str
@@ -85,23 +86,23 @@ REGISTRY: dict[str, DataFile] = _registry(
     ),
     DataFile(
         "train_signs.h5", "C2W3, C4W1, C4W2", "SIGNS hand signs 0-5, 1,080 training images 64x64x3",
-        h5_layout={"train_set_x": ((None, 64, 64, 3), "u"), "train_set_y": ((None,), "i"),
-                   "list_classes": ((6,), "i")},
+        h5_layout={"train_set_x": ((None, 64, 64, 3), "u"), "train_set_y": ((None,), "iu"),
+                   "list_classes": ((6,), "iuS")},
     ),
     DataFile(
         "test_signs.h5", "C2W3, C4W1, C4W2", "SIGNS hand signs 0-5, 120 test images 64x64x3",
-        h5_layout={"test_set_x": ((None, 64, 64, 3), "u"), "test_set_y": ((None,), "i"),
-                   "list_classes": ((6,), "i")},
+        h5_layout={"test_set_x": ((None, 64, 64, 3), "u"), "test_set_y": ((None,), "iu"),
+                   "list_classes": ((6,), "iuS")},
     ),
     DataFile(
         "train_happy.h5", "C4W1", "happy house faces, 600 training images 64x64x3",
-        h5_layout={"train_set_x": ((None, 64, 64, 3), "u"), "train_set_y": ((None,), "i"),
-                   "list_classes": ((2,), "i")},
+        h5_layout={"train_set_x": ((None, 64, 64, 3), "u"), "train_set_y": ((None,), "iu"),
+                   "list_classes": ((2,), "iuS")},
     ),
     DataFile(
         "test_happy.h5", "C4W1", "happy house faces, 150 test images 64x64x3",
-        h5_layout={"test_set_x": ((None, 64, 64, 3), "u"), "test_set_y": ((None,), "i"),
-                   "list_classes": ((2,), "i")},
+        h5_layout={"test_set_x": ((None, 64, 64, 3), "u"), "test_set_y": ((None,), "iu"),
+                   "list_classes": ((2,), "iuS")},
     ),
     DataFile(
         "dinos.txt", "C5W1", "1,536 dinosaur names, one per line",
@@ -223,10 +224,10 @@ def _validate_h5(path: Path, spec: DataFile, fix: str) -> None:
             ds = fh[key]
             ok_shape = len(ds.shape) == len(shape) and all(
                 want is None or want == got for want, got in zip(shape, ds.shape))
-            if not ok_shape or ds.dtype.kind != kind:
+            if not ok_shape or ds.dtype.kind not in kind:
                 raise DataFileError(
                     f"{spec.name} at {path}: dataset {key!r} has shape {ds.shape} and dtype "
-                    f"{ds.dtype}, expected shape {shape} (None = any) and dtype kind {kind!r}. {fix}")
+                    f"{ds.dtype}, expected shape {shape} (None = any) and dtype kind in {kind!r}. {fix}")
 
 
 def require(name: str) -> Path:
