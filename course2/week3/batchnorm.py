@@ -263,3 +263,101 @@ def torch_momentum(momentum: float) -> float:
     """Our ``momentum`` as ``torch.nn.BatchNorm1d(momentum=...)``: 1 - ours (PyTorch weights
     the new batch value)."""
     return 1.0 - check_momentum(momentum)
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine layer (course2/week1/layers.py's Layer protocol)
+# ---------------------------------------------------------------------------------------------
+class BatchNorm:
+    """Batch norm as a layer of the numpy engine: put it between a layer's Z and its activation,
+
+        Dense(n, activation="linear") -> BatchNorm() -> Activation("relu") -> ...
+
+    (the lecture normalises Z[l] before g[l]; the Dense bias b[l] is then redundant, since the
+    mean subtraction removes it: its gradient is exactly zero and beta takes its role).
+
+    BatchNorm(momentum=0.9, eps=1e-5, backward="compact", unbiased_running_var=False)
+
+    params   {"gamma": (n, 1) ones, "beta": (n, 1) zeros}       trainable, not L2-regularised
+    buffers  {"running_mean": (n, 1) zeros, "running_var": (n, 1) ones}   updated by every
+             training forward (in place), used when ``training=False``; saved with the weights
+    momentum the weight of the OLD running value (Keras' convention; PyTorch's is 1 - ours)
+    backward "compact" (closed form) or "staged" (through the nine stages); equal to 1e-10
+
+    Gradient convention of the engine: ``backward`` receives dA = m * dJ/d(out) (per example) and
+    returns m * dJ/dZ; ``grads`` hold dJ/dgamma and dJ/dbeta, i.e. the sums divided by m.
+    """
+
+    regularized: tuple[str, ...] = ()
+    BACKWARDS = ("compact", "staged")
+
+    def __init__(self, momentum: float = DEFAULT_MOMENTUM, eps: float = DEFAULT_EPS,
+                 backward: str = "compact", unbiased_running_var: bool = False) -> None:
+        self.momentum = check_momentum(momentum)
+        self.eps = check_eps(eps)
+        if backward not in self.BACKWARDS:
+            raise ValueError(f"backward must be one of {self.BACKWARDS}, got {backward!r}")
+        self.backward_kind = backward
+        self.unbiased_running_var = bool(unbiased_running_var)
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.buffers: dict[str, np.ndarray] = {}
+        self.cache: BatchNormCache | BatchNormInferenceCache | None = None
+
+    def __repr__(self) -> str:
+        return f"BatchNorm(momentum={self.momentum}, eps={self.eps})"
+
+    def config(self) -> dict:
+        return {"class": "BatchNorm", "momentum": self.momentum, "eps": self.eps,
+                "backward": self.backward_kind, "unbiased_running_var": self.unbiased_running_var}
+
+    def build(self, input_shape: tuple[int, ...], rng: np.random.Generator | None = None) -> tuple[int, ...]:
+        """input_shape: (n,) per example -> (n,). gamma = 1, beta = 0 (starts as plain
+        normalisation); running mean 0 and variance 1 (as Keras)."""
+        if len(input_shape) != 1 or int(input_shape[0]) < 1:
+            raise ValueError(f"BatchNorm normalises (n, m) activations: expected a per-example shape "
+                             f"(n,), got {tuple(input_shape)}")
+        n = int(input_shape[0])
+        self.params = {"gamma": np.ones((n, 1)), "beta": np.zeros((n, 1))}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.buffers = {"running_mean": np.zeros((n, 1)), "running_var": np.ones((n, 1))}
+        return (n,)
+
+    def forward(self, A_prev: np.ndarray, training: bool,
+                rng: np.random.Generator | None = None) -> np.ndarray:
+        """A_prev: (n, m) -> (n, m). Training: batch statistics, and the running averages take
+        one step. Evaluation: the running averages (each example normalised on its own)."""
+        if not self.params:
+            raise RuntimeError("BatchNorm.forward called before build (the model builds its layers)")
+        n = self.params["gamma"].shape[0]
+        if not isinstance(A_prev, np.ndarray) or A_prev.ndim != 2 or A_prev.shape[0] != n:
+            raise ValueError(f"BatchNorm over {n} units expects input of shape ({n}, m), "
+                             f"got {getattr(A_prev, 'shape', type(A_prev).__name__)}")
+        gamma, beta = self.params["gamma"], self.params["beta"]
+        if training:
+            out, cache = batchnorm_forward(A_prev, gamma, beta, self.eps)
+            new_mean, new_var = update_running_stats(
+                self.buffers["running_mean"], self.buffers["running_var"], cache.mu, cache.var,
+                self.momentum, m=A_prev.shape[1], unbiased=self.unbiased_running_var)
+            self.buffers["running_mean"][...] = new_mean      # in place: saved/loaded arrays stay the same
+            self.buffers["running_var"][...] = new_var
+        else:
+            out, cache = batchnorm_inference_forward(A_prev, gamma, beta, self.buffers["running_mean"],
+                                                     self.buffers["running_var"], self.eps)
+        self.cache = cache
+        return out
+
+    def backward(self, dA: np.ndarray) -> np.ndarray:
+        """dA: (n, m) = m dJ/d(out) -> dA_prev: (n, m) = m dJ/dZ; fills grads["gamma"], grads["beta"]."""
+        if self.cache is None:
+            raise RuntimeError("BatchNorm.backward called before forward")
+        if isinstance(self.cache, BatchNormInferenceCache):
+            g = batchnorm_inference_backward(dA, self.cache)
+        elif self.backward_kind == "staged":
+            g = batchnorm_backward(dA, self.cache)
+        else:
+            g = batchnorm_backward_compact(dA, self.cache)
+        m = dA.shape[1]
+        self.grads["gamma"] = g.dgamma / m
+        self.grads["beta"] = g.dbeta / m
+        return g.dZ

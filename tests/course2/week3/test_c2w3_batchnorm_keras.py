@@ -115,3 +115,84 @@ def test_training_gradients_equal_keras_layer(rng):
     np.testing.assert_allclose(grads.dZ, dx.numpy().T, atol=1e-10)
     np.testing.assert_allclose(grads.dgamma[:, 0], dgamma.numpy(), atol=1e-10)
     np.testing.assert_allclose(grads.dbeta[:, 0], dbeta.numpy(), atol=1e-10)
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole network: Dense -> BN -> ReLU -> Dense -> BN -> tanh -> Dense(sigmoid), same weights
+# ---------------------------------------------------------------------------------------------
+def _engine_and_keras_twins(rng, momentum=0.8, eps=1e-5, l2_lambda=0.2):
+    from course2.week1.layers import Dense
+    from course2.week1.losses import BinaryCrossEntropy
+    from course2.week1.model import DNNModel
+    from course2.week1.optimizers import GradientDescent
+    from course2.week3.activation_layer import Activation
+
+    ours = DNNModel([Dense(5, "linear"), bn.BatchNorm(momentum, eps), Activation("relu"),
+                     Dense(4, "linear"), bn.BatchNorm(momentum, eps), Activation("tanh"),
+                     Dense(1, "sigmoid")], BinaryCrossEntropy(), GradientDescent(0.1), l2_lambda=l2_lambda)
+    ours.build((3,), rng)
+    twin = keras.Sequential([keras.Input((3,), dtype="float64")] + [
+        keras.layers.Dense(5, dtype="float64"),
+        keras.layers.BatchNormalization(momentum=bn.keras_momentum(momentum), epsilon=eps, dtype="float64"),
+        keras.layers.Activation("relu", dtype="float64"),
+        keras.layers.Dense(4, dtype="float64"),
+        keras.layers.BatchNormalization(momentum=bn.keras_momentum(momentum), epsilon=eps, dtype="float64"),
+        keras.layers.Activation("tanh", dtype="float64"),
+        keras.layers.Dense(1, activation="sigmoid", dtype="float64")])
+    for ours_layer, k_layer in zip(ours.layers, twin.layers):
+        if isinstance(ours_layer, bn.BatchNorm):
+            n = ours_layer.params["gamma"].shape[0]
+            for arr, scale in ((ours_layer.params["gamma"], 1.0), (ours_layer.params["beta"], 0.5),
+                               (ours_layer.buffers["running_mean"], 0.5)):
+                arr[...] = rng.uniform(0.5, 2.0, (n, 1)) if arr is ours_layer.params["gamma"] \
+                    else rng.normal(0.0, scale, (n, 1))
+            ours_layer.buffers["running_var"][...] = rng.uniform(0.5, 2.0, (n, 1))
+            k_layer.set_weights([ours_layer.params["gamma"][:, 0], ours_layer.params["beta"][:, 0],
+                                 ours_layer.buffers["running_mean"][:, 0],
+                                 ours_layer.buffers["running_var"][:, 0]])
+        elif ours_layer.params:
+            ours_layer.params["b"][...] = rng.normal(0.0, 0.3, ours_layer.params["b"].shape)
+            k_layer.set_weights([ours_layer.params["W"].T, ours_layer.params["b"][:, 0]])  # Keras W: (n_prev, n)
+    return ours, twin
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_bn_network_forward_and_gradients_equal_keras(rng, training):
+    ours, twin = _engine_and_keras_twins(rng)
+    X = rng.normal(size=(3, 12))
+    Y = (rng.uniform(size=(1, 12)) > 0.5).astype(np.float64)
+    cost, grads = ours.loss_and_grads(X, Y, training=training)
+    x = tf.constant(X.T)                                               # (m, 3)
+    with tf.GradientTape() as tape:
+        a = twin(x, training=training)                                 # (m, 1)
+        bce = tf.reduce_mean(keras.losses.binary_crossentropy(Y.T, a, from_logits=False))
+        l2 = sum(tf.reduce_sum(layer.kernel ** 2) for layer in twin.layers
+                 if isinstance(layer, keras.layers.Dense))
+        J = bce + ours.l2_lambda / (2 * X.shape[1]) * l2
+    k_grads = tape.gradient(J, twin.trainable_weights)
+    np.testing.assert_allclose(ours.forward(X, training), a.numpy().T, atol=1e-12)
+    assert cost == pytest.approx(float(J), abs=1e-6)   # Keras clips probabilities at 1e-7
+    k_iter = iter(k_grads)
+    for i, layer in enumerate(ours.layers):
+        for name in layer.params:
+            g = next(k_iter).numpy()
+            ours_g = grads[f"layer{i}.{name}"]
+            expected = g.T if name == "W" else g.reshape(ours_g.shape)
+            np.testing.assert_allclose(ours_g, expected, atol=1e-9, err_msg=f"layer{i}.{name}")
+
+
+def test_bn_network_moving_statistics_follow_keras_over_several_steps(rng):
+    ours, twin = _engine_and_keras_twins(rng, momentum=0.7)
+    for step in range(3):
+        X = rng.normal(step, 1.0, (3, 9))
+        ours.forward(X, True)
+        twin(tf.constant(X.T), training=True)
+    for ours_layer, k_layer in zip(ours.layers, twin.layers):
+        if isinstance(ours_layer, bn.BatchNorm):
+            np.testing.assert_allclose(ours_layer.buffers["running_mean"][:, 0],
+                                       k_layer.moving_mean.numpy(), atol=1e-12)
+            np.testing.assert_allclose(ours_layer.buffers["running_var"][:, 0],
+                                       k_layer.moving_variance.numpy(), atol=1e-12)
+    X = rng.normal(size=(3, 7))
+    np.testing.assert_allclose(ours.predict_proba(X), twin(tf.constant(X.T), training=False).numpy().T,
+                               atol=1e-12)
