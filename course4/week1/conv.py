@@ -23,6 +23,9 @@ dcols back onto the window it came from (a loop over the f_h * f_w filter offset
 strided slice of the whole batch: windows overlap when stride < f, so plain assignment would
 lose sums).
 
+With stride 1 the forward uses a thinner variant, ``row_cols``: im2col along the width only,
+then one matrix product per filter row (f_h products on a matrix f_h times smaller).
+
 Speed: the cols matrix is large (the course's first layer at batch 64 holds 64 * 64 * 64 rows
 of 48 numbers, ~50 MB in float32), so both passes walk the batch in chunks whose cols matrix
 fits in the CPU cache (``CHUNK_BYTES``) and never keep cols: the backward rebuilds each chunk
@@ -54,8 +57,8 @@ class ConvCache(NamedTuple):
 
 class ConvGrads(NamedTuple):
     dA_prev: np.ndarray | None   # (m, n_H_prev, n_W_prev, n_C_prev); None with input_grad=False
-    dW: np.ndarray               # (f_h, f_w, n_C_prev, n_C)
-    db: np.ndarray               # (n_C,)
+    dW: np.ndarray | None        # (f_h, f_w, n_C_prev, n_C)
+    db: np.ndarray | None        # (n_C,)
 
 
 def check_conv_args(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, stride, padding
@@ -167,6 +170,39 @@ def im2col(A_pad: np.ndarray, f_h: int, f_w: int, stride: int, out_hw: tuple[int
     return out
 
 
+def row_cols(A_pad: np.ndarray, f_w: int, n_W: int, out: np.ndarray | None = None) -> np.ndarray:
+    """"im2col along the width only" for stride 1: every run of f_w pixels of every padded row.
+
+    A_pad: (m, H_pad, W_pad, n_C_prev) -> R: (m, H_pad, n_W, f_w * n_C_prev), columns in W's
+    (j, c_prev) order. Output row h of the convolution is then sum_i R[:, h + i] @ W[i], and
+    because the rows h + i for h = 0 .. n_H - 1 are consecutive in R, ``R[:, i:i + n_H]`` is
+    ONE (m, n_H * n_W, f_w * n_C_prev) matrix per example without any copy: f_h matrix products
+    on a matrix f_h times smaller than the full cols (less memory traffic, same arithmetic).
+    """
+    m, H_pad, _, n_C_prev = A_pad.shape
+    runs = sliding_window_view(A_pad, f_w, axis=2)[:, :, :n_W]      # (m, H_pad, n_W, n_C_prev, f_w), a view
+    if out is None:
+        out = np.empty((m, H_pad, n_W, f_w * n_C_prev), dtype=A_pad.dtype)
+    np.copyto(out.reshape(m, H_pad, n_W, f_w, n_C_prev), runs.transpose(0, 1, 2, 4, 3))
+    return out
+
+
+def conv_stride1(A_pad: np.ndarray, W_mat: np.ndarray, f_h: int, f_w: int,
+                 out_hw: tuple[int, int], out: np.ndarray | None = None) -> np.ndarray:
+    """Z without bias for stride 1 through ``row_cols``: (m, H_pad, W_pad, n_C_prev) ->
+    (m, n_H * n_W, n_C). W_mat: (f_h * f_w * n_C_prev, n_C), W's own order."""
+    n_H, n_W = out_hw
+    m = A_pad.shape[0]
+    K_w = f_w * A_pad.shape[3]
+    R = row_cols(A_pad, f_w, n_W)                                    # (m, H_pad, n_W, K_w)
+    if out is None:
+        out = np.empty((m, n_H * n_W, W_mat.shape[1]), dtype=np.result_type(A_pad, W_mat))
+    np.matmul(R[:, :n_H].reshape(m, n_H * n_W, K_w), W_mat[:K_w], out=out)   # filter row i = 0
+    for i in range(1, f_h):
+        out += R[:, i:i + n_H].reshape(m, n_H * n_W, K_w) @ W_mat[i * K_w:(i + 1) * K_w]  # (m, n_H*n_W, n_C)
+    return out
+
+
 def col2im_add(dcols: np.ndarray, dA_pad: np.ndarray, f_h: int, f_w: int, stride: int,
                out_hw: tuple[int, int]) -> None:
     """Add every row of dcols back onto its window of dA_pad (in place).
@@ -202,17 +238,22 @@ def conv_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int =
     step = chunk_size(m, rows, W_mat.shape[0], A_pad.dtype.itemsize)
     for s in range(0, m, step):
         e = min(m, s + step)
-        cols = im2col(A_pad[s:e], f_h, f_w, stride, out_hw)         # ((e-s)*rows, K)
-        np.matmul(cols, W_mat, out=Z_mat[s * rows:e * rows])
+        if stride == 1:                                            # row-wise im2col (see row_cols)
+            conv_stride1(A_pad[s:e], W_mat, f_h, f_w, out_hw, out=Z[s:e].reshape(e - s, rows, n_C))
+        else:
+            cols = im2col(A_pad[s:e], f_h, f_w, stride, out_hw)     # ((e-s)*rows, K)
+            np.matmul(cols, W_mat, out=Z_mat[s * rows:e * rows])
     Z += b.astype(dtype, copy=False)
     return Z, ConvCache(A_pad, W, stride, pads, out_hw)
 
 
-def conv_backward(dZ: np.ndarray, cache: ConvCache, input_grad: bool = True) -> ConvGrads:
+def conv_backward(dZ: np.ndarray, cache: ConvCache, input_grad: bool = True,
+                  weight_grad: bool = True) -> ConvGrads:
     """Vectorised gradients: dW = cols.T @ dZ, dcols = dZ @ W.T then col2im, chunk by chunk.
 
-    dZ: (m, n_H, n_W, n_C). Returns ConvGrads(dA_prev or None, dW, db) with the shapes of
-    ``conv_backward_loop``.
+    dZ: (m, n_H, n_W, n_C). Returns ConvGrads(dA_prev, dW, db) with the shapes of
+    ``conv_backward_loop``; dA_prev is None with ``input_grad=False``, dW and db are None with
+    ``weight_grad=False`` (the fused layer computes them its own way).
     """
     _check_dZ(dZ, cache)
     A_pad, W, stride = cache.A_pad, cache.W, cache.stride
@@ -229,11 +270,12 @@ def conv_backward(dZ: np.ndarray, cache: ConvCache, input_grad: bool = True) -> 
     for s in range(0, m, step):
         e = min(m, s + step)
         dZ_chunk = dZ_mat[s * rows:e * rows]                       # ((e-s)*rows, n_C)
-        cols = im2col(A_pad[s:e], f_h, f_w, stride, cache.out_hw)  # ((e-s)*rows, K), rebuilt
-        dW_mat += cols.T @ dZ_chunk                                # (K, n_C)
+        if weight_grad:
+            cols = im2col(A_pad[s:e], f_h, f_w, stride, cache.out_hw)  # ((e-s)*rows, K), rebuilt
+            dW_mat += cols.T @ dZ_chunk                            # (K, n_C)
         if input_grad:
             col2im_add(dZ_chunk @ W_mat_T, dA_pad[s:e], f_h, f_w, stride, cache.out_hw)
-    dW = dW_mat.reshape(f_h, f_w, n_C_prev, n_C)                   # (K, n_C) -> W's shape
-    db = dZ_mat.sum(axis=0)                                        # (n_C,)
+    dW = dW_mat.reshape(f_h, f_w, n_C_prev, n_C) if weight_grad else None  # (K, n_C) -> W's shape
+    db = dZ_mat.sum(axis=0) if weight_grad else None               # (n_C,)
     dA_prev = padmod.unpad_images(dA_pad, cache.pads) if input_grad else None
     return ConvGrads(dA_prev, dW, db)
