@@ -83,7 +83,7 @@ class CategoricalCrossEntropy:
         m = Y.shape[1]
         z_max = ZL.max(axis=0, keepdims=True)                  # (1, m)
         logsumexp = z_max + np.log(np.sum(np.exp(ZL - z_max), axis=0, keepdims=True))  # (1, m)
-        return float(np.sum(logsumexp * Y.sum(axis=0, keepdims=True) - Y * ZL) / m)
+        return float((np.sum(logsumexp * Y.sum(axis=0, keepdims=True)) - np.sum(Y * ZL)) / m)
 
     def backward_from_logits(self, AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
         _check(AL, Y)
