@@ -1,0 +1,1 @@
+"""Course 4: Convolutional Neural Networks."""
