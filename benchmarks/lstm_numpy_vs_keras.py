@@ -1,0 +1,198 @@
+"""Benchmark: one LSTM forward + backward pass, numpy (course5/week1/lstm.py) vs Keras.
+
+Course 5 week 1. Both sides do the same work on the same float32 weights: run an LSTM over a
+batch of sequences (T_x = 40 steps, m = 32 examples, n_x = 27 inputs, n_a = 50 and 128 units),
+then backpropagate a fixed upstream gradient to the inputs, the initial states and all weights.
+
+* numpy: ``lstm.lstm_forward`` + ``lstm.lstm_backward`` (one fused matmul for the four gates,
+  the input projection of all steps before the loop, preallocated buffers, dW after the loop).
+* TensorFlow: ``keras.layers.LSTM(return_sequences=True)`` inside a ``tf.function`` step with
+  ``tf.GradientTape`` (graph mode, traced once during warm-up).
+
+Timings come from one process: warm-up first, then the two sides alternate (interleaved) for
+``--repeats`` rounds and the median of each is reported, with the ratio numpy time /
+TensorFlow time (below 1: numpy is faster). The BLAS thread count is pinned before numpy is
+imported (``OPENBLAS_NUM_THREADS``, default 1, ``--threads``) and TensorFlow's intra/inter-op
+thread pools are set to match; both are printed. A readable table comes first; the LAST line
+is one JSON object with the medians (seconds) and ratios.
+
+    python benchmarks/lstm_numpy_vs_keras.py              # about a minute on 2 cores
+    python benchmarks/lstm_numpy_vs_keras.py --threads 2
+    python benchmarks/lstm_numpy_vs_keras.py --smoke      # tiny sizes, seconds (used by tests)
+
+Timings on a shared machine are noisy: the 1-minute load average is printed with them.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _threads_from_argv(argv: list[str]) -> int:
+    """Read --threads before argparse (and before numpy is imported)."""
+    for k, arg in enumerate(argv):
+        if arg == "--threads" and k + 1 < len(argv):
+            return int(argv[k + 1])
+        if arg.startswith("--threads="):
+            return int(arg.split("=", 1)[1])
+    return 1
+
+
+THREADS = _threads_from_argv(sys.argv[1:])
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = str(THREADS)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from course5.week1 import keras_mapping, lstm  # noqa: E402
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS and TensorFlow thread count (default 1)")
+    parser.add_argument("--units", type=int, nargs="+", default=[50, 128], help="n_a values")
+    parser.add_argument("--steps", type=int, default=40, help="T_x (default 40)")
+    parser.add_argument("--batch", type=int, default=32, help="m (default 32)")
+    parser.add_argument("--inputs", type=int, default=27, help="n_x (default 27)")
+    parser.add_argument("--repeats", type=int, default=31, help="timed rounds (default 31)")
+    parser.add_argument("--number", type=int, default=5,
+                        help="passes per timed round (default 5; the round's mean is one sample)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed passes per side (default 5)")
+    parser.add_argument("--xla", action="store_true", help="compile the TF step with XLA")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes and few repeats: checks the script runs (tests)")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.units, args.steps, args.batch, args.inputs = [4, 6], 3, 2, 5
+        args.repeats, args.number, args.warmup = 3, 1, 1
+    for name in ("threads", "steps", "batch", "inputs", "repeats", "number", "warmup"):
+        if getattr(args, name) < 1:
+            raise SystemExit(f"--{name} must be >= 1, got {getattr(args, name)}")
+    return args
+
+
+def make_problem(n_x: int, n_a: int, m: int, T_x: int, seed: int = 0) -> dict:
+    """float32 weights, inputs, initial states and an upstream gradient (course layout)."""
+    rng = np.random.default_rng(seed)
+    params = lstm.init_params(n_x, n_a, rng, dtype=np.float32)
+    for g in lstm.GATES:
+        params["b" + g] += (0.1 * rng.standard_normal((n_a, 1))).astype(np.float32)
+    f32 = np.float32
+    return {
+        "params": params,
+        "x": rng.standard_normal((n_x, m, T_x)).astype(f32),
+        "a0": (0.1 * rng.standard_normal((n_a, m))).astype(f32),
+        "c0": (0.1 * rng.standard_normal((n_a, m))).astype(f32),
+        "da": rng.standard_normal((n_a, m, T_x)).astype(f32),
+    }
+
+
+def numpy_step(problem: dict):
+    a, cache = lstm.lstm_forward(problem["x"], problem["a0"], problem["params"], problem["c0"])
+    return a, lstm.lstm_backward(problem["da"], cache)
+
+
+def make_keras_step(problem: dict, xla: bool):
+    """The Keras layer with the same weights, and a compiled forward+backward step."""
+    import keras
+    import tensorflow as tf
+
+    n_x, m, T_x = problem["x"].shape
+    n_a = problem["a0"].shape[0]
+    layer = keras.layers.LSTM(n_a, return_sequences=True, dtype="float32")
+    layer.build((m, T_x, n_x))
+    layer.set_weights(keras_mapping.lstm_to_keras(problem["params"]))
+    inputs = [tf.constant(keras_mapping.sequence_to_keras(problem["x"])),   # (m, T_x, n_x)
+              tf.constant(keras_mapping.state_to_keras(problem["a0"])),     # (m, n_a)
+              tf.constant(keras_mapping.state_to_keras(problem["c0"])),
+              tf.constant(keras_mapping.sequence_to_keras(problem["da"]))]  # (m, T_x, n_a)
+
+    @tf.function(jit_compile=xla)
+    def step(x, h0, c0, upstream):
+        with tf.GradientTape() as tape:
+            tape.watch([x, h0, c0])
+            out = layer(x, initial_state=[h0, c0])
+            loss = tf.reduce_sum(out * upstream)
+        return out, tape.gradient(loss, [x, h0, c0] + layer.trainable_weights)
+
+    return lambda: step(*inputs)
+
+
+def time_round(fn, number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - start) / number
+
+
+def bench_one(n_a: int, args: argparse.Namespace) -> dict:
+    problem = make_problem(args.inputs, n_a, args.batch, args.steps)
+    np_fn = lambda: numpy_step(problem)  # noqa: E731
+    tf_fn = make_keras_step(problem, args.xla)
+    # Same numbers on both sides (a correctness guard, not a test: float32 round-off only).
+    a_np, _ = np_fn()
+    a_tf, _ = tf_fn()
+    max_diff = float(np.max(np.abs(keras_mapping.sequence_from_keras(a_tf.numpy()) - a_np)))
+    for _ in range(args.warmup):
+        np_fn()
+        tf_fn()
+    np_times, tf_times = [], []
+    for r in range(args.repeats):     # interleaved, alternating which side goes first
+        pair = [(np_fn, np_times), (tf_fn, tf_times)]
+        for fn, sink in (pair if r % 2 == 0 else pair[::-1]):
+            sink.append(time_round(fn, args.number))
+    numpy_s, tf_s = float(np.median(np_times)), float(np.median(tf_times))
+    return {"numpy_s": numpy_s, "tensorflow_s": tf_s, "ratio": numpy_s / tf_s,
+            "max_abs_diff_a": max_diff}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    from common.runner import import_tensorflow
+
+    tf = import_tensorflow()
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    import keras
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"numpy {np.__version__}, tensorflow {tf.__version__}, keras {keras.__version__}")
+    print(f"threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, TF intra-op "
+          f"{tf.config.threading.get_intra_op_parallelism_threads()}, inter-op "
+          f"{tf.config.threading.get_inter_op_parallelism_threads()}; cores {os.cpu_count()}; "
+          f"1-min load average {load:.2f} (before)")
+    print(f"LSTM forward+backward, float32, T_x={args.steps}, m={args.batch}, n_x={args.inputs}; "
+          f"median of {args.repeats} interleaved rounds x {args.number} passes"
+          f"{', XLA' if args.xla else ''}")
+    results = {}
+    for n_a in args.units:
+        results[n_a] = bench_one(n_a, args)
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+    print(f"{'n_a':>5} {'numpy ms':>10} {'keras ms':>10} {'numpy/keras':>12} {'max|a diff|':>12}")
+    for n_a, r in results.items():
+        print(f"{n_a:>5} {1e3 * r['numpy_s']:>10.3f} {1e3 * r['tensorflow_s']:>10.3f} "
+              f"{r['ratio']:>12.2f} {r['max_abs_diff_a']:>12.1e}")
+    print(f"1-min load average {load_after:.2f} (after); ratios below 1 mean numpy is faster")
+    summary = {
+        "benchmark": "lstm_forward_backward",
+        "dtype": "float32", "T_x": args.steps, "m": args.batch, "n_x": args.inputs,
+        "threads": args.threads, "xla": args.xla, "repeats": args.repeats,
+        "load_average_1min": [load, load_after],
+        "numpy_median_s": {f"n_a={k}": r["numpy_s"] for k, r in results.items()},
+        "tensorflow_median_s": {f"n_a={k}": r["tensorflow_s"] for k, r in results.items()},
+        "ratio_numpy_over_tensorflow": {f"n_a={k}": r["ratio"] for k, r in results.items()},
+    }
+    print(json.dumps(summary))
+    return summary
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Course 5: Sequence Models (recurrent networks, word vectors, attention, transformers)."""
