@@ -1,0 +1,166 @@
+"""A convolutional network from scratch in numpy on SIGNS (and the Keras application).
+
+Course 4 (Convolutional Neural Networks), week 1: "Foundations of Convolutional Neural Networks".
+Lecture topics: convolution over volumes, padding ('valid'/'same'), strided convolution, one
+layer of a CNN, max and average pooling, a simple CNN example (CONV-POOL-CONV-POOL-FC),
+backpropagation through conv and pool layers; softmax output.
+
+What it shows: the course's network
+    CONV 4x4x8 'same' -> ReLU -> MAXPOOL 8/8 -> CONV 2x2x16 'same' -> ReLU -> MAXPOOL 4/4
+    -> FLATTEN -> DENSE 6 -> SOFTMAX
+built from this week's numpy layers inside the course-2 engine (DNNModel, Adam, shuffled
+mini-batches) and trained on ALL of SIGNS (1,080 images; the course's files when present, the
+synthetic stand-in otherwise) in float32. The original repository's loop code was so slow that
+it trained on 100 images; the vectorised layers (im2col, fused conv-relu-pool) make the whole
+set take seconds per epoch. Prints train/test accuracy, saves the cost curve and a grid of test
+predictions. ``--part keras`` (or ``all``) also runs keras_app.py: the course's Sequential
+happy-face classifier and Functional SIGNS model with their summaries.
+
+Expected CPU runtime (2 cores): default about 30-50 s; --quick a few seconds; --part all adds
+the Keras application (about a minute, TensorFlow import included).
+
+    python course4/week1/run.py [--data auto|course|synthetic] [--quick] [--part numpy|keras|all]
+                                [--epochs N] [--softmax shortcut|jacobian] [--no-fuse]
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from common import datasets, plotting, runner
+from course2.week2 import mini_batches, optimizers
+from course4.week1 import network
+
+
+@dataclass(frozen=True)
+class Config:
+    learning_rate: float = 0.009       # Adam, the course's setting
+    epochs: int = 40
+    mini_batch_size: int = 64          # the course's setting
+    dtype: str = "float32"             # float64 only for the gradient tests
+    train_limit: int | None = None     # None: the whole training set
+    grid_size: int = 18                # test predictions shown
+
+
+QUICK = Config(epochs=6, train_limit=480, grid_size=12)
+
+
+def parse_args(argv=None):
+    parser = runner.make_parser(__doc__)
+    parser.add_argument("--part", choices=("numpy", "keras", "all"), default="numpy",
+                        help="numpy: the from-scratch CNN (default); keras: the Keras application "
+                             "(keras_app.py); all: both")
+    parser.add_argument("--epochs", type=int, default=None, help=f"epochs (default {Config.epochs})")
+    parser.add_argument("--learning-rate", type=float, default=None,
+                        help=f"Adam learning rate (default {Config.learning_rate})")
+    parser.add_argument("--softmax", choices=("shortcut", "jacobian"), default="shortcut",
+                        help="softmax backward: A - Y fused with the loss (default) or through "
+                             "the full (m, 6, 6) Jacobian (same gradients, slower)")
+    parser.add_argument("--no-fuse", action="store_true",
+                        help="separate CONV, ReLU and MAXPOOL layers instead of the fused fast path")
+    parser.add_argument("--dtype", choices=("float32", "float64"), default=None,
+                        help="floating type of the numpy model (default float32)")
+    return parser.parse_args(argv)
+
+
+def train_numpy_cnn(data: datasets.ImageDataset, config: Config, rng: np.random.Generator,
+                    fused: bool = True, jacobian: bool = False) -> dict:
+    """Train the course network on ``data``; returns metrics, the history and predictions."""
+    dtype = np.dtype(config.dtype)
+    train_x, train_y = data.train_x, data.train_y
+    if config.train_limit is not None:
+        train_x, train_y = train_x[:config.train_limit], train_y[:config.train_limit]
+    X_train = network.images_to_inputs(train_x, dtype)          # (m_train, 64, 64, 3)
+    X_test = network.images_to_inputs(data.test_x, dtype)       # (m_test, 64, 64, 3)
+    n_classes = len(data.classes)
+    Y_train = network.one_hot(train_y, n_classes, dtype)        # (6, m_train)
+    Y_test = network.one_hot(data.test_y, n_classes, dtype)     # (6, m_test)
+    model = network.build_model(rng, optimizers.Adam(config.learning_rate), dtype=dtype,
+                                input_shape=X_train.shape[1:], fused=fused, jacobian=jacobian,
+                                n_classes=n_classes)
+    print(f"numpy CNN ({'fused' if fused else 'separate'} layers, softmax "
+          f"{'Jacobian' if jacobian else 'shortcut'}, {dtype}):\n{model.summary()}")
+    history = model.fit(X_train, Y_train, config.epochs, rng,
+                        mini_batch_size=config.mini_batch_size,
+                        batch_iterator=mini_batches.random_mini_batches, label="numpy CNN")
+    predictions = model.predict(X_test)[0]                      # (m_test,)
+    return {
+        "metrics": {"train_accuracy": model.evaluate(X_train, Y_train),
+                    "test_accuracy": model.evaluate(X_test, Y_test),
+                    "final_cost": history.costs[-1], "epochs": config.epochs,
+                    "train_examples": int(X_train.shape[0]),
+                    "train_seconds": history.seconds,
+                    "seconds_per_epoch": history.seconds / config.epochs},
+        "history": history, "predictions": predictions, "model": model,
+    }
+
+
+def main(argv=None) -> dict:
+    # %% Settings
+    args = parse_args(argv)
+    config = QUICK if args.quick else Config()
+    if args.epochs is not None:
+        config = replace(config, epochs=runner.check_positive("--epochs", args.epochs))
+    if args.learning_rate is not None:
+        config = replace(config, learning_rate=runner.check_positive("--learning-rate", args.learning_rate))
+    if args.dtype is not None:
+        config = replace(config, dtype=args.dtype)
+    out = runner.prepare(args, "course4/week1")
+    start = time.perf_counter()
+    metrics: dict = {}
+
+    if args.part in ("numpy", "all"):
+        rng = runner.seed_everything(args.seed)
+        # %% Data: SIGNS, (m, 64, 64, 3) uint8 -> floats in [0, 1]; labels -> one-hot (6, m)
+        data, source = datasets.load_signs(args.data, seed=args.seed)
+        print(f"SIGNS: train {len(data.train_y)} images, test {len(data.test_y)}, "
+              f"classes {data.classes}")
+
+        # %% Model and training: the engine with this week's layers, Adam, mini-batches
+        result = train_numpy_cnn(data, config, rng, fused=not args.no_fuse,
+                                 jacobian=args.softmax == "jacobian")
+        numpy_metrics = result["metrics"]
+        print(f"numpy CNN: train accuracy {numpy_metrics['train_accuracy']:.3f}, test accuracy "
+              f"{numpy_metrics['test_accuracy']:.3f}, chance {1 / len(data.classes):.3f}; "
+              f"{numpy_metrics['train_seconds']:.1f} s "
+              f"({numpy_metrics['seconds_per_epoch']:.2f} s per epoch of "
+              f"{numpy_metrics['train_examples']} images)")
+
+        # %% Figures: cost per epoch, test predictions
+        runner.save_figure(plotting.cost_curves(
+            {"numpy CNN": result["history"].costs}, xlabel="epoch",
+            title=f"SIGNS ({source}), Adam lr {config.learning_rate:g}, "
+                  f"mini-batches of {config.mini_batch_size}"), out / "cost.png")
+        shown = np.arange(min(config.grid_size, len(data.test_y)))
+        pred = result["predictions"]
+        titles = [f"pred {data.classes[pred[i]]} / true {data.classes[data.test_y[i]]}"
+                  + ("" if pred[i] == data.test_y[i] else "  X") for i in shown]
+        runner.save_figure(plotting.image_grid(
+            data.test_x[shown], titles, suptitle="numpy CNN on test images (X = wrong)"),
+            out / "predictions.png")
+        metrics["data"] = source
+        if args.part == "numpy":
+            metrics.update(numpy_metrics)
+        else:
+            metrics["numpy_cnn"] = numpy_metrics
+
+    if args.part in ("keras", "all"):
+        # %% The Keras application (keras_app.py): Sequential happy faces, Functional SIGNS
+        from course4.week1 import keras_app
+
+        keras_metrics = keras_app.run(args.data, args.seed, args.quick, out)
+        data_kinds = {metrics.get("data"), keras_metrics.pop("data")} - {None}
+        metrics.update(keras_metrics)
+        metrics["data"] = "course" if data_kinds == {"course"} else "synthetic"
+
+    metrics["runtime_seconds"] = time.perf_counter() - start
+    runner.save_metrics(metrics, out / "metrics.json")
+    print(f"done in {metrics['runtime_seconds']:.1f} s")
+    runner.finish(args)
+    return metrics
+
+
+if __name__ == "__main__":
+    main()
