@@ -42,7 +42,7 @@ class KerasConfig:
     train_limit: int | None = None
 
 
-QUICK = KerasConfig(happy_epochs=2, signs_epochs=4, train_limit=240, signs_learning_rate=0.01)
+QUICK = KerasConfig(happy_epochs=1, signs_epochs=3, train_limit=192, signs_learning_rate=0.01)
 
 
 def _keras():

@@ -24,14 +24,22 @@ the Keras application (about a minute, TensorFlow import included).
 """
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+import os
 
-import numpy as np
+# One BLAS thread unless the caller chose otherwise (read by OpenBLAS when numpy is first
+# imported, so it only acts when this file is run as a script). The network's matrix products
+# are thin (8 or 16 output columns): a second thread barely helps them, and on a busy machine
+# its spin-waiting made them several times slower (benchmarks/conv_numpy_vs_tf.py).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from common import datasets, plotting, runner
-from course2.week2 import mini_batches, optimizers
-from course4.week1 import network
+import time  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from common import datasets, plotting, runner  # noqa: E402
+from course2.week2 import mini_batches, optimizers  # noqa: E402
+from course4.week1 import network  # noqa: E402
 
 
 @dataclass(frozen=True)
