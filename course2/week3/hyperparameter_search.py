@@ -64,6 +64,9 @@ class LogUniform:
     def sample(self, rng: np.random.Generator) -> float:
         return float(10.0 ** rng.uniform(self.low, self.high))
 
+    def __str__(self) -> str:
+        return f"10^U({self.low:g}, {self.high:g})"
+
     def bounds(self) -> tuple[float, float]:
         return 10.0 ** self.low, 10.0 ** self.high
 
@@ -87,6 +90,9 @@ class OneMinusLogUniform:
     def sample(self, rng: np.random.Generator) -> float:
         return float(1.0 - 10.0 ** rng.uniform(self.low, self.high))
 
+    def __str__(self) -> str:
+        return f"1 - 10^U({self.low:g}, {self.high:g})"
+
     def bounds(self) -> tuple[float, float]:
         return 1.0 - 10.0 ** self.high, 1.0 - 10.0 ** self.low
 
@@ -105,6 +111,9 @@ class Uniform:
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
+
+    def __str__(self) -> str:
+        return f"U({self.low:g}, {self.high:g})"
 
     def bounds(self) -> tuple[float, float]:
         return float(self.low), float(self.high)
@@ -127,6 +136,9 @@ class IntUniform:
 
     def sample(self, rng: np.random.Generator) -> int:
         return int(rng.integers(self.low, self.high + 1))
+
+    def __str__(self) -> str:
+        return f"integer {self.low}..{self.high}"
 
     def bounds(self) -> tuple[float, float]:
         return float(self.low), float(self.high)
@@ -230,6 +242,84 @@ def run_search(space: Mapping[str, Distribution], n_trials: int, train_fn: Train
             shown = "  ".join(f"{k} {_fmt(v)}" for k, v in config.items())
             print(f"trial {i + 1:3d}/{len(configs)}  val acc {val:.3f}  train acc {train:.3f}  {shown}")
     return results
+
+
+# ---------------------------------------------------------------------------------------------
+# One trial in the course 2 numpy engine (binary classification of 2-D points)
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Split:
+    """Train / validation / test sets in course layout: X (n_x, m), Y (1, m)."""
+
+    train_X: np.ndarray
+    train_Y: np.ndarray
+    val_X: np.ndarray
+    val_Y: np.ndarray
+    test_X: np.ndarray
+    test_Y: np.ndarray
+
+
+def split_points(X: np.ndarray, Y: np.ndarray, fractions: tuple[float, float] = (0.5, 0.25),
+                 rng: np.random.Generator | None = None) -> Split:
+    """Shuffle (when ``rng`` is given) and cut X (n_x, m), Y (1, m) into train / validation /
+    test by ``fractions`` = (train share, validation share); the rest is the test set."""
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X and Y must be (n_x, m) and (n_y, m) with the same m, got {X.shape} and {Y.shape}")
+    f_train, f_val = fractions
+    if not (0 < f_train < 1 and 0 < f_val < 1 and f_train + f_val < 1):
+        raise ValueError(f"fractions must be two shares in (0, 1) that leave a test set, got {fractions}")
+    m = X.shape[1]
+    order = rng.permutation(m) if rng is not None else np.arange(m)
+    a, b = int(round(f_train * m)), int(round((f_train + f_val) * m))
+    if a < 1 or b - a < 1 or m - b < 1:
+        raise ValueError(f"{m} examples are too few to split by {fractions}")
+    i_train, i_val, i_test = order[:a], order[a:b], order[b:]
+    return Split(X[:, i_train], Y[:, i_train], X[:, i_val], Y[:, i_val], X[:, i_test], Y[:, i_test])
+
+
+def build_model(config: Mapping[str, float | int]):
+    """The network a configuration describes: ``n_hidden_layers`` x Dense(hidden_units, relu,
+    keep_prob) -> Dense(1, sigmoid), Momentum(learning_rate, beta), L2 ``l2_lambda``.
+    Missing keys take DEFAULTS."""
+    from course2.week1.layers import Dense
+    from course2.week1.losses import BinaryCrossEntropy
+    from course2.week1.model import DNNModel
+    from course2.week2.optimizers import Momentum
+
+    c = {**DEFAULTS, **config}
+    layers = [Dense(int(c["hidden_units"]), "relu", keep_prob=float(c["keep_prob"]))
+              for _ in range(int(c["n_hidden_layers"]))]
+    layers.append(Dense(1, "sigmoid"))
+    return DNNModel(layers, BinaryCrossEntropy(), Momentum(float(c["learning_rate"]), float(c["beta"])),
+                    l2_lambda=float(c["l2_lambda"]))
+
+
+DEFAULTS: dict[str, float | int] = {"learning_rate": 0.01, "beta": 0.9, "l2_lambda": 0.0,
+                                    "keep_prob": 1.0, "hidden_units": 16, "n_hidden_layers": 2}
+
+
+def train_engine_trial(config: Mapping[str, float | int], split: Split, epochs: int,
+                       mini_batch_size: int, rng: np.random.Generator) -> tuple[dict, Any]:
+    """Train ``build_model(config)`` on ``split.train`` with shuffled mini-batches; returns
+    ({"val_accuracy", "train_accuracy", "final_cost"}, model)."""
+    from course2.week2.mini_batches import random_mini_batches
+
+    model = build_model(config)
+    history = model.fit(split.train_X, split.train_Y, epochs=epochs, rng=rng,
+                        mini_batch_size=mini_batch_size, batch_iterator=random_mini_batches,
+                        progress=False)
+    metrics = {"val_accuracy": model.evaluate(split.val_X, split.val_Y),
+               "train_accuracy": model.evaluate(split.train_X, split.train_Y),
+               "final_cost": history.costs[-1]}
+    return metrics, model
+
+
+def engine_train_fn(split: Split, epochs: int, mini_batch_size: int) -> TrainFn:
+    """A ``train_fn`` for ``run_search``: one short engine training per configuration."""
+    def train_fn(config: dict, rng: np.random.Generator) -> dict:
+        return train_engine_trial(config, split, epochs, mini_batch_size, rng)[0]
+
+    return train_fn
 
 
 def _fmt(v: float | int) -> str:

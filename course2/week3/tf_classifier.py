@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -70,9 +70,10 @@ def _check_xy(X: np.ndarray, Y: np.ndarray, layer_dims: Sequence[int]) -> None:
 # ---------------------------------------------------------------------------------------------
 # Parameters, forward pass, cost
 # ---------------------------------------------------------------------------------------------
-def initialize_parameters(layer_dims: Sequence[int] = SIGNS_LAYER_DIMS, seed: int = 1,
+def initialize_parameters(rng: np.random.Generator, layer_dims: Sequence[int] = SIGNS_LAYER_DIMS,
                           dtype: str = "float32") -> dict:
-    """Glorot-normal weights and zero biases as ``tf.Variable``s.
+    """Glorot-normal weights and zero biases as ``tf.Variable``s (the initialisers' integer
+    seeds are drawn from ``rng``, so the weights are reproducible from main()'s seed).
 
     Returns {"W1": (n_1, n_0), "b1": (n_1, 1), ..., "WL": (n_L, n_{L-1}), "bL": (n_L, 1)}.
     Glorot normal: a normal truncated at 2 standard deviations with std sqrt(2 / (n_in + n_out)).
@@ -82,7 +83,7 @@ def initialize_parameters(layer_dims: Sequence[int] = SIGNS_LAYER_DIMS, seed: in
         raise ValueError(f"layer_dims must list at least two positive sizes, got {list(layer_dims)}")
     params = {}
     for l in range(1, len(layer_dims)):
-        init = tf.keras.initializers.GlorotNormal(seed=seed + l)
+        init = tf.keras.initializers.GlorotNormal(seed=int(rng.integers(2 ** 31 - 1)))
         shape = (int(layer_dims[l]), int(layer_dims[l - 1]))
         params[f"W{l}"] = tf.Variable(init(shape, dtype=dtype), name=f"W{l}")
         params[f"b{l}"] = tf.Variable(tf.zeros((shape[0], 1), dtype=dtype), name=f"b{l}")
@@ -146,9 +147,9 @@ def to_numpy(params: dict) -> dict[str, np.ndarray]:
 # ---------------------------------------------------------------------------------------------
 # Training: tf.data mini-batches, a compiled step, Adam
 # ---------------------------------------------------------------------------------------------
-def make_dataset(X: np.ndarray, Y: np.ndarray, batch_size: int = 32, seed: int = 1,
+def make_dataset(X: np.ndarray, Y: np.ndarray, rng: np.random.Generator, batch_size: int = 32,
                  dtype: str = "float32"):
-    """Shuffled mini-batches (reshuffled every epoch, reproducible from ``seed``).
+    """Shuffled mini-batches (reshuffled every epoch; the shuffle seed is drawn from ``rng``).
 
     X: (n_0, m)   Y: (n_L, m)   ->   a tf.data.Dataset of (x: (b, n_0), y: (b, n_L)) batches
     """
@@ -156,8 +157,28 @@ def make_dataset(X: np.ndarray, Y: np.ndarray, batch_size: int = 32, seed: int =
     if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
     ds = tf.data.Dataset.from_tensor_slices((X.T.astype(dtype), Y.T.astype(dtype)))  # rows = examples
-    ds = ds.shuffle(X.shape[1], seed=seed, reshuffle_each_iteration=True)
+    ds = ds.shuffle(X.shape[1], seed=int(rng.integers(2 ** 31 - 1)), reshuffle_each_iteration=True)
     return ds.batch(int(batch_size)).prefetch(tf.data.AUTOTUNE)
+
+
+def make_train_step(params: dict, optimizer):
+    """A compiled training step: cost on the batch, gradients by the tape, one optimizer update.
+
+    step(x: (b, n_0), y: (b, n_L)) -> cost (a scalar tensor). ``tf.function`` traces it once
+    per input signature and then runs it as a graph.
+    """
+    tf = import_tensorflow()
+    variables = list(params.values())
+
+    @tf.function
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            cost = compute_cost(forward(params, x), y)
+        grads = tape.gradient(cost, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+        return cost
+
+    return train_step
 
 
 @dataclass
@@ -171,8 +192,8 @@ class TFHistory:
 
 
 def train(params: dict, X_train: np.ndarray, Y_train: np.ndarray, X_test: np.ndarray,
-          Y_test: np.ndarray, epochs: int = 100, learning_rate: float = 1e-4,
-          batch_size: int = 32, seed: int = 1, record_every: int = 10,
+          Y_test: np.ndarray, rng: np.random.Generator, epochs: int = 100,
+          learning_rate: float = 1e-4, batch_size: int = 32, record_every: int = 10,
           verbose: bool = True) -> TFHistory:
     """Train ``params`` in place with Adam on shuffled mini-batches.
 
@@ -180,7 +201,6 @@ def train(params: dict, X_train: np.ndarray, Y_train: np.ndarray, X_test: np.nda
     costs weighted by batch size. Accuracies are recorded every ``record_every`` epochs and at
     the end (they cost a full pass each).
     """
-    tf = import_tensorflow()
     layer_dims = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, len(params) // 2 + 1)]
     _check_xy(X_train, Y_train, layer_dims)
     _check_xy(X_test, Y_test, layer_dims)
@@ -188,18 +208,10 @@ def train(params: dict, X_train: np.ndarray, Y_train: np.ndarray, X_test: np.nda
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+    tf = import_tensorflow()
     dtype = params["W1"].dtype
-    dataset = make_dataset(X_train, Y_train, batch_size, seed, dtype=dtype.name)
-    variables = list(params.values())
-    optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
-
-    @tf.function  # traced once, then runs as a graph
-    def train_step(x, y):
-        with tf.GradientTape() as tape:
-            cost = compute_cost(forward(params, x), y)
-        grads = tape.gradient(cost, variables)
-        optimizer.apply_gradients(zip(grads, variables))
-        return cost
+    dataset = make_dataset(X_train, Y_train, rng, batch_size, dtype=dtype.name)
+    train_step = make_train_step(params, tf.keras.optimizers.Adam(learning_rate=learning_rate))
 
     history = TFHistory()
     start = time.perf_counter()
@@ -219,3 +231,37 @@ def train(params: dict, X_train: np.ndarray, Y_train: np.ndarray, X_test: np.nda
                       f"  test acc {history.test_accuracy[-1]:.3f}  ({time.perf_counter() - start:.1f}s)")
     history.seconds = time.perf_counter() - start
     return history
+
+
+# ---------------------------------------------------------------------------------------------
+# The same network in the numpy engine
+# ---------------------------------------------------------------------------------------------
+def numpy_twin(params: dict | Mapping[str, np.ndarray], learning_rate: float = 1e-4,
+               epsilon: float = 1e-8, fuse_output: bool = True):
+    """The engine's DNNModel with the same layers and a copy of the same weights:
+    Dense(n_1, relu) -> ... -> Dense(n_L, softmax), categorical cross-entropy, Adam.
+
+    ``params``: the tf.Variables (or numpy arrays) {"W1": (n_1, n_0), "b1": (n_1, 1), ...}.
+    The engine applies the softmax in its last layer and fuses it with the loss (dZ = A - Y);
+    TensorFlow keeps logits and softmax_cross_entropy_with_logits: the same function.
+    """
+    from course2.week1.layers import Dense
+    from course2.week1.losses import CategoricalCrossEntropy
+    from course2.week1.model import DNNModel
+    from course2.week2.optimizers import Adam
+
+    arrays = {k: np.asarray(v.numpy() if hasattr(v, "numpy") else v, dtype=np.float64)
+              for k, v in params.items()}
+    L = len(arrays) // 2
+    layers = [Dense(arrays[f"W{l}"].shape[0], "relu") for l in range(1, L)]
+    layers.append(Dense(arrays[f"W{L}"].shape[0], "softmax"))
+    model = DNNModel(layers, CategoricalCrossEntropy(), Adam(learning_rate, epsilon=epsilon),
+                     fuse_output=fuse_output)
+    model.build((arrays["W1"].shape[1],), np.random.default_rng(0))   # drawn values replaced below
+    for l, layer in enumerate(model.layers, start=1):
+        for name in ("W", "b"):
+            if layer.params[name].shape != arrays[f"{name}{l}"].shape:
+                raise ValueError(f"{name}{l} has shape {arrays[f'{name}{l}'].shape}, "
+                                 f"the engine layer expects {layer.params[name].shape}")
+            layer.params[name][...] = arrays[f"{name}{l}"]
+    return model

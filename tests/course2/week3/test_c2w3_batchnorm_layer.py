@@ -14,15 +14,15 @@ from course2.week3 import batchnorm as bn
 from course2.week3.activation_layer import Activation
 
 
-def bn_network(n_out=1, hidden=(5, 4), backward="compact", momentum=0.9):
+def bn_network(n_out=1, hidden=(5, 4), backward="compact", momentum=0.9, fuse_output=True):
     layers = []
     for i, n in enumerate(hidden):
         layers += [Dense(n, "linear"), bn.BatchNorm(momentum=momentum, backward=backward),
                    Activation("relu" if i % 2 == 0 else "tanh")]
     layers.append(Dense(n_out, "sigmoid" if n_out == 1 else "softmax"))
     loss = BinaryCrossEntropy() if n_out == 1 else CategoricalCrossEntropy()
-    # softmax: the lecture's generic path dAL = -Y/AL through the softmax Jacobian
-    return DNNModel(layers, loss, GradientDescent(0.1), l2_lambda=0.3, fuse_output=n_out == 1)
+    # fuse_output=False: the lecture's generic path dAL = dL/dAL through the output activation
+    return DNNModel(layers, loss, GradientDescent(0.1), l2_lambda=0.3, fuse_output=fuse_output)
 
 
 def _randomise_bn(model, rng):
@@ -66,10 +66,10 @@ def _gradient_check(model, X, Y, training):
     return report
 
 
-@pytest.mark.parametrize("n_out", [1, 3])
+@pytest.mark.parametrize("n_out,fuse_output", [(1, True), (3, True), (3, False)])
 @pytest.mark.parametrize("backward", ["compact", "staged"])
-def test_stacked_network_gradient_check_training_mode(rng, n_out, backward):
-    model = bn_network(n_out=n_out, backward=backward)
+def test_stacked_network_gradient_check_training_mode(rng, n_out, fuse_output, backward):
+    model = bn_network(n_out=n_out, backward=backward, fuse_output=fuse_output)
     X, Y = _data(rng, n_out=n_out)
     model.build((3,), rng)
     _randomise_bn(model, rng)
