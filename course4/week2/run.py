@@ -96,6 +96,27 @@ def choose_hyperparameters(args) -> Hyperparameters:
     return hp
 
 
+def history_figure(history, title: str):
+    """Loss and accuracy per epoch, side by side (epochs numbered from 1)."""
+    import matplotlib.pyplot as plt
+
+    epochs = np.arange(1, len(history.loss) + 1)
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
+    ax_loss.plot(epochs, history.loss, marker="o")
+    ax_loss.set_ylabel("cross-entropy (mean over mini-batches)")
+    ax_acc.plot(epochs, history.train_accuracy, marker="o", label="train (running, training-mode BN)")
+    ax_acc.plot(epochs, history.test_accuracy, marker="o", label="test (inference mode)")
+    ax_acc.set_ylabel("accuracy")
+    ax_acc.set_ylim(0, 1.02)
+    ax_acc.legend(fontsize=8, loc="lower right")
+    for ax in (ax_loss, ax_acc):
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def main(argv=None) -> dict:
     args = build_parser().parse_args(argv)
     hp = choose_hyperparameters(args)
@@ -156,14 +177,8 @@ def main(argv=None) -> dict:
     print(f"saved {weights_path}")
 
     # %% Plots: curves and a grid of test predictions
-    epochs_axis = dict(xlabel="epoch")
-    runner.save_figure(plotting.cost_curves({"mini-batch loss (mean per epoch)": history.loss},
-                                            ylabel="cross-entropy", title=f"{hp.arch} on SIGNS ({source})",
-                                            **epochs_axis), out / "loss.png", close=not args.show)
-    runner.save_figure(plotting.cost_curves({"train (running, training-mode BN)": history.train_accuracy,
-                                             "test (inference mode)": history.test_accuracy},
-                                            ylabel="accuracy", title=f"{hp.arch} accuracy",
-                                            **epochs_axis), out / "accuracy.png", close=not args.show)
+    runner.save_figure(history_figure(history, f"{hp.arch} on SIGNS ({source})"),
+                       out / "curves.png", close=not args.show)
     k = min(PREDICTION_GRID, len(x_test))
     predicted = np.argmax(test_logits[:k], axis=1)
     titles = [f"pred {data.classes[p]} / true {data.classes[t]}" + ("" if p == t else " X")
