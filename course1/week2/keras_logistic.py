@@ -21,10 +21,13 @@ tensor was produced. Outputting logits and using ``from_logits=True`` computes
 ``softplus(z) - y z`` exactly, like ``cost_from_logits`` in the numpy module, whatever the
 graph looks like; ``predict_proba`` applies the sigmoid afterwards.
 
-Everything runs in float64 so the comparison with numpy is exact up to rounding, with one
-exception: Keras keeps the learning rate in a float32 variable (0.005 becomes
-0.004999999888...), so after N steps the weights agree with numpy's to about 1e-7 relative,
-not 1e-15.
+Everything runs in float64 so the comparison with numpy is exact up to rounding. Two details
+need care for that. Keras losses compute in ``keras.config.floatx()`` (float32) unless given
+``dtype=``: a float64 model would silently get float32 gradients. And a plain float learning
+rate is stored by Keras in a float32 variable (0.005 becomes 0.004999999888...). A 2e-8 change of the step size sounds harmless, but near
+the edge of stability (the cost briefly rising, as on the synthetic cats at lr 0.005) gradient
+descent amplifies it step after step, and after a few dozen steps the weights differed by
+~2e-4 relative. ``ExactLearningRate`` hands the optimizer the rate in the variables' own dtype.
 """
 from __future__ import annotations
 
@@ -34,19 +37,28 @@ from common import runner
 from common.progress import Progress
 from course1.week2 import validation
 
+tf = runner.import_tensorflow()  # this module is the Keras view: it needs TensorFlow anyway
+import keras  # noqa: E402
+
 DTYPE = "float64"
 
 
-def _keras():
-    runner.import_tensorflow()
-    import keras
+class ExactLearningRate(keras.optimizers.schedules.LearningRateSchedule):
+    """A constant learning rate returned in ``dtype`` (Keras would store a float in float32)."""
 
-    return keras
+    def __init__(self, learning_rate: float, dtype: str = DTYPE) -> None:
+        self.learning_rate = validation.check_learning_rate(learning_rate)
+        self.dtype = dtype
+
+    def __call__(self, step):
+        return keras.ops.convert_to_tensor(self.learning_rate, dtype=self.dtype)
+
+    def get_config(self) -> dict:
+        return {"learning_rate": self.learning_rate, "dtype": self.dtype}
 
 
 def build_sequential(n_x: int, dtype: str = DTYPE):
     """``Sequential([Input(n_x), Dense(1)])`` with zero initial weights; outputs logits (m, 1)."""
-    keras = _keras()
     return keras.Sequential(
         [keras.Input(shape=(n_x,), dtype=dtype, name="pixels"),
          keras.layers.Dense(1, kernel_initializer="zeros", bias_initializer="zeros",
@@ -56,7 +68,6 @@ def build_sequential(n_x: int, dtype: str = DTYPE):
 
 def build_functional(n_x: int, dtype: str = DTYPE):
     """The same network with the Functional API: tensors in, tensors out, then ``Model``."""
-    keras = _keras()
     pixels = keras.Input(shape=(n_x,), dtype=dtype, name="pixels")           # (m, n_x)
     logit = keras.layers.Dense(1, kernel_initializer="zeros", bias_initializer="zeros",
                                dtype=dtype, name="logit")(pixels)            # (m, 1)
@@ -65,10 +76,10 @@ def build_functional(n_x: int, dtype: str = DTYPE):
 
 def compile_for_gradient_descent(model, learning_rate: float) -> None:
     """Plain gradient descent on the mean cross-entropy from logits (see the module docstring)."""
-    keras = _keras()
-    learning_rate = validation.check_learning_rate(learning_rate)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.0),
-                  loss=keras.losses.BinaryCrossentropy(from_logits=True),
+    dtype = model.inputs[0].dtype
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=ExactLearningRate(learning_rate, dtype),
+                                                 momentum=0.0),
+                  loss=keras.losses.BinaryCrossentropy(from_logits=True, dtype=dtype),
                   metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")])
 
 
@@ -90,7 +101,6 @@ def train_full_batch(model, X: np.ndarray, Y: np.ndarray, num_iterations: int,
     step would add ~10 ms of bookkeeping each time. The cost is the one *before* each update,
     recorded every ``record_every`` steps, as in the numpy version. Returns the costs (k,).
     """
-    tf = runner.import_tensorflow()
     if getattr(model, "optimizer", None) is None:
         raise ValueError("compile the model first (compile_for_gradient_descent)")
     num_iterations = validation.check_iterations(num_iterations)
@@ -121,13 +131,21 @@ def train_full_batch(model, X: np.ndarray, Y: np.ndarray, num_iterations: int,
 
 
 def fit_full_batch(model, X: np.ndarray, Y: np.ndarray, num_iterations: int) -> np.ndarray:
-    """The same training with Keras' own ``fit``: one epoch = one batch of all m examples
-    (``batch_size=m``, no shuffling). Slower per step than ``train_full_batch``; returns the
-    per-epoch losses (num_iterations,), each the cost before that epoch's update."""
+    """The same training with Keras' own ``fit``: one epoch = one batch of all m examples.
+
+    The data goes in as a ``tf.data.Dataset`` holding a single batch (``from_tensors``), not as
+    arrays: ``fit`` casts float arrays to ``keras.config.floatx()`` (float32) before batching,
+    which would round the float64 pixels; a dataset is passed through as it is. Slower per step
+    than ``train_full_batch``. Returns the per-epoch losses (num_iterations,), each the cost
+    before that epoch's update (``fit`` logs them through a float32 mean, so they match the
+    numpy costs to ~1e-7 even though the weights match to rounding).
+    """
     num_iterations = validation.check_iterations(num_iterations)
     x_rows, y_rows = _rows(X, Y, _n_inputs(model))
-    history = model.fit(x_rows, y_rows, batch_size=x_rows.shape[0], epochs=num_iterations,
-                        shuffle=False, verbose=0)
+    dtype = model.inputs[0].dtype
+    one_batch = tf.data.Dataset.from_tensors(
+        (tf.constant(x_rows, dtype=dtype), tf.constant(y_rows, dtype=dtype)))  # ((m, n_x), (m, 1))
+    history = model.fit(one_batch, epochs=num_iterations, shuffle=False, verbose=0)
     return np.asarray(history.history["loss"])
 
 
@@ -139,7 +157,6 @@ def get_parameters(model) -> tuple[np.ndarray, float]:
 
 def predict_proba(model, X: np.ndarray) -> np.ndarray:
     """P(y = 1 | x) for the columns of X (n_x, m) -> (1, m)."""
-    tf = runner.import_tensorflow()
     X = validation.check_X(X, n_x=_n_inputs(model))
     logits = model(tf.constant(X.T, dtype=model.inputs[0].dtype), training=False)  # (m, 1)
     return tf.sigmoid(logits).numpy().T  # (m, 1) -> (1, m)

@@ -39,7 +39,7 @@ class Config:
     max_misclassified: int = 18        # images shown in the grid
 
 
-QUICK = Config(num_iterations=60, record_every=10, compare_iterations=60)
+QUICK = Config(num_iterations=300, record_every=20, compare_iterations=100)
 
 
 def parse_args(argv=None):
@@ -79,6 +79,11 @@ def main(argv=None) -> dict:
     print(f"train {X_train.shape[1]} images, test {X_test.shape[1]}, n_x = {X_train.shape[0]}; "
           f"classes {data.classes}; share of cats: train {Y_train.mean():.2f}, "
           f"test {Y_test.mean():.2f}")
+
+    # %% Baseline: always answer the training set's majority class
+    majority = int(Y_train.mean() >= 0.5)
+    baseline = {"train_accuracy": float(np.mean(Y_train == majority)),
+                "test_accuracy": float(np.mean(Y_test == majority))}
 
     # %% Model 1: numpy, from scratch
     t = time.perf_counter()
@@ -150,7 +155,8 @@ def main(argv=None) -> dict:
         out / "misclassified.png")
 
     # %% Report
-    metrics = {"data": source, **results, "learning_rates": rate_results,
+    metrics = {"data": source, **results, "majority_baseline": baseline,
+               "learning_rates": rate_results,
                "misclassified_test_images": int(np.sum(predicted != Y_test[0])),
                "seconds": {**seconds, "total": time.perf_counter() - start},
                "config": {"learning_rate": config.learning_rate,
@@ -160,6 +166,8 @@ def main(argv=None) -> dict:
         r = results[name]
         print(f"{name:<18}{r['train_accuracy']:>10.2%}{r['test_accuracy']:>10.2%}"
               f"{r['final_cost']:>12.6f}{seconds[name]:>9.1f}")
+    print(f"{'majority baseline':<18}{baseline['train_accuracy']:>10.2%}"
+          f"{baseline['test_accuracy']:>10.2%}")
     for name in ("keras_sequential", "keras_functional"):
         print(f"{name} weights vs numpy: relative difference "
               f"{results[name]['relative_weight_difference_to_numpy']:.2e}")
