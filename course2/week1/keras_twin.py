@@ -111,10 +111,11 @@ def keras_cost_and_grads(twin, X: np.ndarray, Y: np.ndarray,
     return float(cost.numpy()), out
 
 
-def train_keras_twin(twin, X: np.ndarray, Y: np.ndarray, epochs: int, learning_rate: float):
-    """Full-batch gradient descent on the twin in a compiled tf.function loop (Keras' fit
-    with batch_size=m does the same, much slower for tiny networks: see benchmarks/).
-    Returns the list of costs, one per epoch."""
+def train_keras_twin(twin, X: np.ndarray, Y: np.ndarray, epochs: int, learning_rate: float) -> list[float]:
+    """Full-batch gradient descent on the twin, the whole loop compiled as one tf.function
+    (Keras' fit with batch_size=m does the same, far slower for tiny networks: see
+    benchmarks/mlp_numpy_vs_keras.py). Returns the cost of every epoch; a NaN/inf cost stops
+    with the iteration and a hint (checked after the compiled loop)."""
     tf = runner.import_tensorflow()
     import keras
 
@@ -125,21 +126,23 @@ def train_keras_twin(twin, X: np.ndarray, Y: np.ndarray, epochs: int, learning_r
     lr = tf.constant(learning_rate, dtype=x.dtype)
 
     @tf.function
-    def step():
-        with tf.GradientTape() as tape:
-            cost = bce(y, twin(x, training=True))
-            if twin.losses:
-                cost = cost + tf.add_n(twin.losses)
-        for v, g in zip(variables, tape.gradient(cost, variables)):
-            v.assign_sub(lr * g)
-        return cost
+    def train(n_epochs):
+        costs = tf.TensorArray(x.dtype, size=n_epochs)
+        for epoch in tf.range(n_epochs):
+            with tf.GradientTape() as tape:
+                cost = bce(y, twin(x, training=True))
+                if twin.losses:
+                    cost = cost + tf.add_n(twin.losses)
+            for v, g in zip(variables, tape.gradient(cost, variables)):
+                v.assign_sub(lr * g)
+            costs = costs.write(epoch, cost)
+        return costs.stack()
 
-    costs = []
-    for epoch in range(epochs):
-        cost = float(step())
-        runner.check_finite(cost, epoch + 1)
-        costs.append(cost)
-    return costs
+    costs = train(tf.constant(epochs)).numpy()
+    bad = np.flatnonzero(~np.isfinite(costs))
+    if bad.size:
+        runner.check_finite(costs[bad[0]], int(bad[0]) + 1)
+    return costs.tolist()
 
 
 def keras_predict(twin, X: np.ndarray) -> np.ndarray:
