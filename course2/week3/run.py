@@ -35,14 +35,22 @@ Run:  python course2/week3/run.py [--part bn|search|tf|all] [--data auto|course|
 """
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+import os
 
-import numpy as np
+# One BLAS thread unless the learner chose otherwise (set before numpy is imported, so it acts
+# when this file runs as a script). The products here are thin (32 columns against 12,288
+# rows); on a busy 2-core machine a second OpenBLAS thread spin-waits and made them up to
+# 100x slower, while one thread loses almost nothing.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from common import datasets, plotting, runner, synthetic2d
-from course2.week3 import bn_demo
-from course2.week3 import hyperparameter_search as hs
+import time  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from common import datasets, plotting, runner, synthetic2d  # noqa: E402
+from course2.week3 import bn_demo  # noqa: E402
+from course2.week3 import hyperparameter_search as hs  # noqa: E402
 
 PARTS = ("bn", "search", "tf", "all")
 
