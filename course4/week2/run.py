@@ -121,7 +121,7 @@ def main(argv=None) -> dict:
     args = build_parser().parse_args(argv)
     hp = choose_hyperparameters(args)
     tf = runner.import_tensorflow()
-    from course4.week2 import resnet_keras, train
+    from course4.week2 import architectures, resnet_keras, train
     from course4.week2.batchnorm import BNConfig
     from course4.week2.resnet_lowlevel import LowLevelResNet
 
@@ -145,6 +145,11 @@ def main(argv=None) -> dict:
                            rng=rng, bn_config=bn_config)
     counts = model.count_params()
     print(model.spec.describe())
+    shapes = architectures.layer_shapes(model.spec, model.input_shape, num_classes)
+    stage_ends = {}                                # the last block of each stage gives its shape
+    for name, shape in shapes:
+        stage_ends[name.split("/")[0] if name.startswith("stage") else name] = shape
+    print("activation shapes: " + " -> ".join(f"{k} {v}" for k, v in stage_ends.items()))
     print(f"parameters: {counts['total']:,} ({counts['trainable']:,} trainable, "
           f"{counts['non_trainable']:,} non-trainable BN moving statistics)")
     print(f"training: {hp}")

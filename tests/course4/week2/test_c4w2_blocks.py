@@ -172,3 +172,36 @@ def test_identity_block_rejects_mismatched_channels(rng):
         rl.init_block_params(rng, "stage2/block2", "identity", 64, (64, 64, 256), 3)
     with pytest.raises(ValueError, match="'identity' or 'conv'"):
         rl.init_block_params(rng, "stage2/block2", "plain", 64, (64, 64, 256), 3)
+
+
+def test_convolutional_block_gradients_pass_a_float64_numerical_check(rng):
+    """The whole block in training mode (three convs, four BNs with the hand-written backward,
+    ReLUs, the sum): TensorFlow's gradients against centred differences."""
+    from common import gradcheck
+
+    p = _block(rng, "conv", 2, (2, 3, 3))
+    x = rng.normal(size=(2, 3, 3, 2))
+    G = rng.normal(size=(2, 2, 2, 3))
+    checked = ("s/b/bn1/gamma", "s/b/conv2/kernel", "s/b/shortcut_bn/beta")
+
+    moving = {k: tf.Variable(v) for k, v in p.items() if "moving" in k}   # updated, unused
+
+    @tf.function(autograph=False)          # traced once: ~200 evaluations stay cheap
+    def block_J(x, weights):
+        out = rl.convolutional_block(x, weights | moving, "s/b", 3, 2, True, CONFIG)
+        return tf.reduce_sum(out * G)
+
+    def J():
+        return float(block_J(tf.constant(x), {k: tf.constant(v) for k, v in p.items()
+                                               if "moving" not in k}))
+
+    variables = _variables(p)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        out = rl.convolutional_block(xt, variables, "s/b", 3, 2, True, CONFIG)
+        Jt = tf.reduce_sum(out * G)
+    grads = tape.gradient(Jt, [xt] + [variables[k] for k in checked])
+    analytic = {"x": grads[0].numpy()} | {k: g.numpy() for k, g in zip(checked, grads[1:])}
+    report = gradcheck.check_gradients(J, {"x": x} | {k: p[k] for k in checked}, analytic)
+    assert report.max_relative_error < 1e-7, str(report)
