@@ -9,6 +9,10 @@ N = m * n_H * n_W values:
     x_hat     = (x - mu_c) / sqrt(sigma2_c + epsilon)
     y         = gamma_c * x_hat + beta_c
 
+This is Course 2 week 3's batch norm (``course2/week3/batchnorm.py``, ``Z: (n, m)``) with each
+channel as a unit and every (example, row, column) position as an example; a test checks the
+two agree.
+
 Training vs inference (the explicit ``training`` flag):
 
 * training:  normalise with the batch's (mu, sigma2) and update the moving statistics

@@ -84,7 +84,8 @@ def build_keras_resnet(arch: str | ResNetSpec = "resnet_mini", input_shape=(64, 
                        dtype: str = "float32") -> "keras.Model":
     """The Keras Functional ResNet for ``arch``: (m, *input_shape) -> softmax (m, num_classes).
 
-    Weight creation order equals ``resnet_lowlevel.init_resnet_params``'s order."""
+    Its initial weights come from Keras' own initialisers; the twins are compared after
+    ``copy_to_keras``, which matches weights by name (never by position)."""
     spec = architectures.get_architecture(arch)
     architectures.layer_shapes(spec, tuple(input_shape), num_classes)  # size checks
     inputs = keras.Input(shape=tuple(input_shape), name="images", dtype=dtype)
