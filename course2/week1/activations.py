@@ -1,7 +1,7 @@
 """Activation forward/backward pairs by name, for the Dense layer.
 
-sigmoid, relu and tanh are course1/week4's pairs (reused, not rewritten); this module adds
-the two the engine also needs:
+sigmoid, relu and tanh are course1/week4's pairs (course1/week4/layers.py, reused, not
+rewritten); this module adds the two the engine also needs:
 
     linear    A = Z                               dZ = dA
     softmax   A_k = exp(Z_k - max Z) / sum_j exp(Z_j - max Z)   (per column, stable)
@@ -18,7 +18,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from course2.week1 import _course1_week4_shim as c1w4
+from course1.week4 import layers as c1w4
 
 
 class IdentityCache(NamedTuple):

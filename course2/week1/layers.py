@@ -21,12 +21,16 @@ same attributes and methods; ``DNNModel`` (model.py) treats them all alike.
     config() -> dict   JSON-able description (class name and constructor arguments), saved
                 with the weights so a file says what it holds.
 
-Gradient convention (the course's, and the same for every layer): the array ``dA`` passed
+Gradient convention (the lecture's, and the same for every layer): the array ``dA`` passed
 between layers is per-example, i.e. m times dJ/dA where J is the MEAN cost over the batch
 (the loss's backward returns dAL = dL/dAL without 1/m). Every layer therefore divides its
 parameter gradients by the batch size m, so ``grads`` hold exactly dJ/dparam:
 
     Dense: dW = dZ A_prev^T / m,  db = sum_columns(dZ) / m,  dA_prev = W^T dZ (no 1/m)
+
+Dense is built from course1/week4's pure blocks (linear_forward/linear_backward and the
+activation pairs). Those are exact vector-Jacobian products (their 1/m lives in the cost), so
+Dense applies the 1/m to dW and db itself; dA_prev = W^T dZ is the same in both conventions.
 
 Optional fused-output protocol (Dense implements it; a Softmax layer may too): when the LAST
 layer has ``activation == loss.activation`` and no dropout, the model asks it for ``logits``
@@ -39,7 +43,7 @@ from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
-from course2.week1 import _course1_week4_shim as c1w4
+from course1.week4 import layers as c1w4
 from course2.week1 import activations, initialization, regularization
 
 
@@ -63,7 +67,7 @@ class Layer(Protocol):
 
 
 class DenseCache(NamedTuple):
-    linear: tuple                                   # course1/week4 LinearCache (A_prev, W, b)
+    linear: c1w4.LinearCache                        # course1/week4: (A_prev, W, b)
     activation: tuple                               # the activation's cache (holds Z)
     dropout: regularization.DropoutCache | None     # None when no dropout was applied
 
@@ -94,7 +98,14 @@ def dense_backward(dA: np.ndarray, cache: DenseCache,
     if cache.dropout is not None:
         dA = regularization.dropout_backward(dA, cache.dropout)
     dZ = act_backward(dA, cache.activation)                # (n, m)
-    return c1w4.linear_backward(dZ, cache.linear)
+    return _linear_backward_mean(dZ, cache.linear)
+
+
+def _linear_backward_mean(dZ: np.ndarray, linear_cache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """course1/week4's linear_backward with the engine's 1/m on dW and db (module docstring)."""
+    dA_prev, dW, db = c1w4.linear_backward(dZ, linear_cache)
+    m = dZ.shape[1]
+    return dA_prev, dW / m, db / m
 
 
 class Dense:
@@ -175,5 +186,5 @@ class Dense:
 
     def backward_from_logits(self, dZ: np.ndarray) -> np.ndarray:
         """dZ: (n, m) -> dA_prev: (n_prev, m), skipping the activation's backward."""
-        dA_prev, self.grads["W"], self.grads["b"] = c1w4.linear_backward(dZ, self.cache.linear)
+        dA_prev, self.grads["W"], self.grads["b"] = _linear_backward_mean(dZ, self.cache.linear)
         return dA_prev
