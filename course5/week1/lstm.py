@@ -49,7 +49,9 @@ PARAM_KEYS = tuple(k for g in GATES for k in ("W" + g, "b" + g))
 
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """sigmoid(z) = (1 + tanh(z / 2)) / 2: the same function as 1 / (1 + exp(-z)), but it
-    never overflows (exp(-z) does for z < -88 in float32). Keeps the dtype of ``z``."""
+    never overflows (exp(-z) does for z < -88 in float32). Keeps the dtype of ``z``. Far in
+    the negative tail (sigmoid < 1e-8) it is exact only to about 1e-16 absolute, which is all
+    a gate needs."""
     out = np.multiply(z, 0.5, out=out)
     np.tanh(out, out=out)
     out *= 0.5

@@ -120,6 +120,7 @@ def main(argv=None) -> dict:
     # %% [data]
     names, source = datasets.load_names(args.data, seed=args.seed)
     vocab = Vocabulary.from_names(names)
+    vocab.encode(args.prefix)                   # a prefix outside the vocabulary fails here
     order = rng_data.permutation(len(names))
     n_held = max(1, int(round(h.held_out_fraction * len(names))))
     held_out = [names[k] for k in order[:n_held]]
