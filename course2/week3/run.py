@@ -74,7 +74,7 @@ class Config:
     tf_layer_dims: tuple[int, ...] = (12288, 25, 12, 6)
     tf_learning_rate: float = 1e-4
     tf_mini_batch: int = 32
-    tf_epochs: int = 40
+    tf_epochs: int = 30
     tf_record_every: int = 10
 
 
@@ -167,7 +167,8 @@ def part_search(cfg: Config, seed: int, out, show: bool) -> dict:
 
 
 # %% part 3: TensorFlow from scratch, and the numpy twin
-def part_tf(cfg: Config, args, out, show: bool, train_twin: bool = False) -> dict:
+def part_tf(cfg: Config, args, out, show: bool, train_twin: bool = False,
+            raw_pixels: bool = False) -> dict:
     from course2.week3 import tf_classifier as tc
 
     tf = runner.import_tensorflow()
@@ -177,7 +178,14 @@ def part_tf(cfg: Config, args, out, show: bool, train_twin: bool = False) -> dic
     X_train, X_test = tc.images_to_columns(data.train_x), tc.images_to_columns(data.test_x)
     n_y = cfg.tf_layer_dims[-1]
     Y_train, Y_test = tc.one_hot(data.train_y, n_y), tc.one_hot(data.test_y, n_y)
-    print(f"SIGNS ({source}): X_train {X_train.shape}, X_test {X_test.shape}, {n_y} classes")
+    if not raw_pixels:
+        # pixels in [0, 1] all have a mean near 0.6: Adam's first, sign-like steps then move
+        # every Z1 the same way at once and the ReLUs die (cost stuck at log 6); centring and
+        # scaling each pixel with the training set's statistics avoids it (--raw-pixels shows it)
+        scale = tc.fit_standardizer(X_train)
+        X_train, X_test = scale(X_train), scale(X_test)
+    print(f"SIGNS ({source}): X_train {X_train.shape}, X_test {X_test.shape}, {n_y} classes, "
+          f"inputs {'pixels / 255' if raw_pixels else 'standardised per pixel'}")
 
     params = tc.initialize_parameters(rng, cfg.tf_layer_dims)
     # the numpy twin: same initial weights; compare on one mini-batch, in float64 on both sides
@@ -196,7 +204,7 @@ def part_tf(cfg: Config, args, out, show: bool, train_twin: bool = False) -> dic
     history = tc.train(params, X_train, Y_train, X_test, Y_test, rng, epochs=cfg.tf_epochs,
                        learning_rate=cfg.tf_learning_rate, batch_size=cfg.tf_mini_batch,
                        record_every=cfg.tf_record_every)
-    metrics = {"data": source,
+    metrics = {"data": source, "inputs": "pixels/255" if raw_pixels else "standardised",
                "twin_check": {"tf_cost": tf_cost, "numpy_cost": np_cost,
                               "max_abs_diff_logits": logits_diff, "max_abs_diff_gradients": grad_diff},
                "tf_from_scratch": {"train_accuracy": history.train_accuracy[-1],
@@ -242,6 +250,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--numpy-twin", action="store_true",
                         help="part tf: also train the numpy-engine twin with Adam for the same epochs "
                              "(about 0.5 s per epoch on 2 cores)")
+    parser.add_argument("--raw-pixels", action="store_true",
+                        help="part tf: feed pixels / 255 as the course does, without standardising "
+                             "(on the stand-in the ReLUs die and the cost stays at log 6)")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else Config()
     if args.trials is not None:
@@ -265,7 +276,8 @@ def main(argv=None) -> dict:
         elif part == "search":
             metrics["search"] = part_search(cfg, args.seed, out, args.show)
         else:
-            metrics["tf"] = part_tf(cfg, args, out, args.show, train_twin=args.numpy_twin)
+            metrics["tf"] = part_tf(cfg, args, out, args.show, train_twin=args.numpy_twin,
+                                    raw_pixels=args.raw_pixels)
         timings[part] = time.perf_counter() - start
     # the top-level "data" says where the course's own files could be used (SIGNS in part tf)
     metrics["data"] = metrics["tf"]["data"] if "tf" in metrics else "synthetic"

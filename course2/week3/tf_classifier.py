@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -56,6 +56,30 @@ def images_to_columns(x: np.ndarray) -> np.ndarray:
         raise ValueError(f"images must have shape (m, height, width, channels), got {x.shape}")
     m = x.shape[0]
     return x.reshape(m, -1).T.astype(np.float64) / 255.0      # (m, h*w*c) -> (h*w*c, m)
+
+
+class Standardizer(NamedTuple):
+    """Per-feature mean and standard deviation of the TRAINING set (course 2 week 1,
+    "Normalizing inputs"): the test set is scaled with the same numbers."""
+
+    mu: np.ndarray      # (n_x, 1)
+    sigma: np.ndarray   # (n_x, 1)
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        """X: (n_x, m) -> (X - mu) / sigma: (n_x, m)."""
+        if X.ndim != 2 or X.shape[0] != self.mu.shape[0]:
+            raise ValueError(f"X must have shape ({self.mu.shape[0]}, m), got {X.shape}")
+        return (X - self.mu) / self.sigma
+
+
+def fit_standardizer(X_train: np.ndarray, floor: float = 1e-2) -> Standardizer:
+    """Per-feature mean and std over the m training examples; ``floor`` keeps near-constant
+    pixels from being blown up. X_train: (n_x, m)."""
+    if X_train.ndim != 2 or X_train.shape[1] < 2:
+        raise ValueError(f"X_train must have shape (n_x, m) with m >= 2, got {X_train.shape}")
+    mu = X_train.mean(axis=1, keepdims=True)                   # (n_x, 1)
+    sigma = np.maximum(X_train.std(axis=1, keepdims=True), floor)  # (n_x, 1)
+    return Standardizer(mu, sigma)
 
 
 def _check_xy(X: np.ndarray, Y: np.ndarray, layer_dims: Sequence[int]) -> None:
@@ -197,7 +221,7 @@ def train(params: dict, X_train: np.ndarray, Y_train: np.ndarray, X_test: np.nda
           verbose: bool = True) -> TFHistory:
     """Train ``params`` in place with Adam on shuffled mini-batches.
 
-    X_*: (n_0, m) in [0, 1]   Y_*: (n_L, m) one-hot.  The epoch cost is the mean of the batch
+    X_*: (n_0, m) scaled inputs   Y_*: (n_L, m) one-hot.  The epoch cost is the mean of the batch
     costs weighted by batch size. Accuracies are recorded every ``record_every`` epochs and at
     the end (they cost a full pass each).
     """

@@ -34,7 +34,8 @@ def test_quick_run_all_parts(tmp_path):
     tf_part = metrics["tf"]
     assert tf_part["twin_check"]["max_abs_diff_gradients"] < 1e-10
     assert tf_part["twin_check"]["max_abs_diff_logits"] < 1e-10
-    assert tf_part["tf_from_scratch"]["train_accuracy"] > 1 / 6 + 0.1     # chance is 1/6
+    assert tf_part["tf_from_scratch"]["train_accuracy"] > 0.25          # chance is 1/6
+    assert tf_part["inputs"] == "standardised"
     assert np.isfinite(tf_part["tf_from_scratch"]["final_cost"])
 
 

@@ -109,6 +109,22 @@ def test_make_dataset_batches_and_reshuffles(rng):
     np.testing.assert_allclose(np.sort(first, axis=0), np.sort(X.T.astype(np.float32), axis=0))
 
 
+def test_standardizer_uses_training_statistics(rng):
+    X_train = rng.uniform(0.3, 0.9, (5, 40))
+    X_train[4] = 0.5                                               # a constant pixel
+    scale = tc.fit_standardizer(X_train)
+    Z = scale(X_train)
+    np.testing.assert_allclose(Z[:4].mean(axis=1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(Z[:4].std(axis=1), 1.0, atol=1e-12)
+    assert np.all(Z[4] == 0.0)                                     # the floor kept it finite
+    X_test = rng.uniform(0.3, 0.9, (5, 7))
+    np.testing.assert_allclose(scale(X_test), (X_test - scale.mu) / scale.sigma)
+    with pytest.raises(ValueError, match=r"X must have shape \(5, m\), got \(4, 7\)"):
+        scale(X_test[:4])
+    with pytest.raises(ValueError, match="m >= 2"):
+        tc.fit_standardizer(X_train[:, :1])
+
+
 def test_data_helpers_and_bad_input(rng):
     images = rng.integers(0, 256, (3, 4, 4, 3)).astype(np.uint8)
     X = tc.images_to_columns(images)
