@@ -66,7 +66,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--length", type=int, default=None,
                         help=f"characters to generate per sample (default {h.length})")
     parser.add_argument("--temperature", type=float, nargs="+", default=None,
-                        help=f"sampling temperature(s) (default {' '.join(map(str, h.temperatures))})")
+                        help="sampling temperature(s) (default "
+                             f"{' '.join(map(str, h.temperatures))})")
     parser.add_argument("--seed-text", default=None,
                         help="start of every sample (default: the start of the text); its "
                              "characters must occur in the text")

@@ -31,8 +31,10 @@ Two versions, tested equal to 1e-10:
   recurrent (4 n_a, n_a) @ (n_a, m) product and element-wise work remain, written into
   preallocated buffers; after the loop dW is one matmul over all steps. Inside, arrays are
   time-first, (T_x, n, m), so every step's block, and every gate inside it, is contiguous
-  (element-wise work on strided slices is several times slower). Arrays keep the dtype they come in (float32 stays float32). Keras' own gate order is
-  a different one: see ``keras_mapping.py``.
+  (element-wise work on strided slices is several times slower). The sigmoid gates' weight
+  rows are halved up front so one tanh call activates all four gates (sigmoid(z) =
+  (1 + tanh(z / 2)) / 2). Arrays keep the dtype they come in (float32 stays float32).
+  Keras' own gate order is a different one: see ``keras_mapping.py``.
 """
 from __future__ import annotations
 
@@ -117,7 +119,8 @@ def lstm_cell_forward(xt: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray,
     ot = sigmoid(params["Wo"] @ concat + params["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
-    return a_next, c_next, LSTMCellCache(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, params)
+    cache = LSTMCellCache(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, params)
+    return a_next, c_next, cache
 
 
 def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: LSTMCellCache
@@ -337,6 +340,6 @@ def lstm_backward(da: np.ndarray, cache: LSTMCache) -> dict[str, np.ndarray]:
     A_prev = np.transpose(A[:T_x], (1, 0, 2)).reshape(n_a, T_x * m)       # (n_a, T_x*m) copy
     X2 = np.transpose(X, (1, 0, 2)).reshape(n_x, T_x * m)                 # (n_x, T_x*m) copy
     grads = unstack_grads(dZ2 @ A_prev.T, dZ2 @ X2.T, dZ2.sum(axis=1, keepdims=True))
-    dX = np.matmul(Wx.T, dZ)                        # (n_x, 4 n_a) @ (T_x, 4 n_a, m) -> (T_x, n_x, m)
+    dX = np.matmul(Wx.T, dZ)        # (n_x, 4 n_a) @ (T_x, 4 n_a, m) -> (T_x, n_x, m)
     return {"dx": np.transpose(dX, (1, 2, 0)),      # (T_x, n_x, m) -> (n_x, m, T_x)
             "da0": da_next, "dc0": dc, **grads}

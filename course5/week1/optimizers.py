@@ -34,7 +34,8 @@ class SGD:
     def init(self, params: dict[str, np.ndarray]) -> None:
         return None
 
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray], state=None) -> None:
+    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray],
+               state=None) -> None:
         for k, W in params.items():
             W -= self.learning_rate * grads["d" + k]
 

@@ -41,7 +41,8 @@ def output_forward(a: np.ndarray, Wya: np.ndarray, by: np.ndarray
         raise ValueError(f"output layer: a must be (n_a, m, T_x) and Wya (n_y, n_a) with the same "
                          f"n_a, got a {np.shape(a)} and Wya {np.shape(Wya)}")
     if np.shape(by) != (Wya.shape[0], 1):
-        raise ValueError(f"output layer: by must have shape ({Wya.shape[0]}, 1), got {np.shape(by)}")
+        raise ValueError(f"output layer: by must have shape ({Wya.shape[0]}, 1), "
+                         f"got {np.shape(by)}")
     n_a, m, T_x = a.shape
     logits = (Wya @ a.reshape(n_a, m * T_x)).reshape(-1, m, T_x)   # (n_y, m*T_x) -> (n_y, m, T_x)
     logits += by[:, :, None]                                        # (n_y, 1, 1)

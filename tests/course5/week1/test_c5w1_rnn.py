@@ -105,7 +105,8 @@ def test_shape_errors_name_expected_and_got(setup, bad):
         with pytest.raises(ValueError, match=r"\(n_x, m, T_x\)"):
             rnn.rnn_forward(x[:, :, 0], a0, params)
     elif bad == "a0":
-        with pytest.raises(ValueError, match=r"a0 must have shape \(n_a, m\) = \(5, 4\), got \(5, 3\)"):
+        with pytest.raises(ValueError,
+                           match=r"a0 must have shape \(n_a, m\) = \(5, 4\), got \(5, 3\)"):
             rnn.rnn_forward(x, a0[:, :3], params)
     elif bad == "Waa":
         params["Waa"] = np.zeros((5, 4))
