@@ -90,10 +90,9 @@ def test_cell_backward_gradient_check_including_dc_next(setup, rng):
         a1, c1, _ = lstm.lstm_cell_forward(xt, a0, c0, params)
         return float(np.sum(a1 * da[:, :, 0]) + np.sum(c1 * dc_next))
 
-    report = check_gradients(loss, {"Wi": params["Wi"], "bo": params["bo"], "xt": xt,
-                                    "a_prev": a0, "c_prev": c0},
-                             {"Wi": g["dWi"], "bo": g["dbo"], "xt": g["dxt"],
-                              "a_prev": g["da_prev"], "c_prev": g["dc_prev"]})
+    analytic = {k: g["d" + k] for k in lstm.PARAM_KEYS}
+    analytic.update(xt=g["dxt"], a_prev=g["da_prev"], c_prev=g["dc_prev"])
+    report = check_gradients(loss, {**params, "xt": xt, "a_prev": a0, "c_prev": c0}, analytic)
     assert report.max_relative_error <= 1e-7, str(report)
 
 

@@ -64,8 +64,9 @@ def test_cell_backward_gradient_check(setup):
     def loss():
         return float(np.sum(rnn.rnn_cell_forward(xt, a0, params)[0] * da[:, :, 0]))
 
-    report = check_gradients(loss, {"Wax": params["Wax"], "xt": xt, "a_prev": a0},
-                             {"Wax": g["dWax"], "xt": g["dxt"], "a_prev": g["da_prev"]})
+    report = check_gradients(loss, {**params, "xt": xt, "a_prev": a0},
+                             {"Wax": g["dWax"], "Waa": g["dWaa"], "ba": g["dba"],
+                              "xt": g["dxt"], "a_prev": g["da_prev"]})
     assert report.max_relative_error <= 1e-7, str(report)
 
 
