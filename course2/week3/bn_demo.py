@@ -125,12 +125,16 @@ def scales_figure(results: Mapping[str, RunResult]):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for name, r in results.items():
-        ax.plot(np.arange(1, len(r.scales_at_init) + 1), r.scales_at_init, marker="o", label=name)
+    for k, (name, r) in enumerate(results.items()):
+        layers = np.arange(1, len(r.scales_at_init) + 1)
+        ax.plot(layers, r.scales_at_init, marker="os^v"[k % 4], markersize=9 - 2 * (k % 4),
+                linestyle="--" if name.startswith("bn") else "-", label=name)
     ax.set_yscale("log")
+    ax.set_xticks(layers)
     ax.set_xlabel("hidden layer")
     ax.set_ylabel("std of the layer's output at initialisation")
-    ax.set_title("the signal through 5 ReLU layers", fontsize=10)
+    ax.set_title("the signal through the ReLU layers\n(with BN the weight scale drops out: "
+                 "BN(a Z) = BN(Z), the BN lines coincide)", fontsize=9)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     fig.tight_layout()
