@@ -1,4 +1,5 @@
-"""The numpy-vs-Keras LSTM benchmark runs (tiny sizes) and prints valid JSON last."""
+"""Command-line entry points: the numpy-vs-Keras LSTM benchmark (tiny sizes, JSON last), the
+scripts' --help, and the BLAS thread pinning they rely on."""
 from __future__ import annotations
 
 import json
@@ -9,14 +10,20 @@ from pathlib import Path
 
 from course5.week1 import blas_threads
 
-SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "lstm_numpy_vs_keras.py"
+REPO = Path(__file__).resolve().parents[3]
+SCRIPT = REPO / "benchmarks" / "lstm_numpy_vs_keras.py"
+
+
+def _env() -> dict:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2",
+               PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    return env
 
 
 def test_benchmark_smoke_prints_table_then_json():
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    env.pop("OPENBLAS_NUM_THREADS", None)
     proc = subprocess.run([sys.executable, str(SCRIPT), "--smoke"], capture_output=True,
-                          text=True, env=env, timeout=300, cwd=SCRIPT.parents[1])
+                          text=True, env=_env(), timeout=300, cwd=REPO)
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.strip().splitlines()
     assert any("OPENBLAS_NUM_THREADS=1" in line and "intra-op 1" in line for line in lines)
@@ -26,6 +33,14 @@ def test_benchmark_smoke_prints_table_then_json():
     for key in ("numpy_median_s", "tensorflow_median_s", "ratio_numpy_over_tensorflow"):
         assert set(summary[key]) == {"n_a=4", "n_a=6"}
         assert all(v > 0 for v in summary[key].values())
+
+
+def test_scripts_run_from_the_command_line_with_help():
+    for script in ("course5/week1/run.py", "course5/week1/generate_text.py"):
+        proc = subprocess.run([sys.executable, str(REPO / script), "--help"], capture_output=True,
+                              text=True, env=_env(), timeout=120, cwd=REPO)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert "Course 5" in proc.stdout and "--quick" in proc.stdout
 
 
 def test_blas_threads_can_be_limited_and_restored():
