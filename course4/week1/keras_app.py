@@ -13,7 +13,8 @@ What it shows:
 2. SIGNS (hand signs 0-5) with a Functional model: the same network as the numpy one in run.py
        Conv2D 8 4x4 same -> ReLU -> MaxPool 8/8 same -> Conv2D 16 2x2 same -> ReLU
        -> MaxPool 4/4 same -> Flatten -> Dense 6 softmax
-   (tests load the numpy network's weights into it and get the same outputs).
+   (tests load the numpy network's weights into it and get the same outputs), fed the same
+   centred pixels as run.py (zero mean, unit variance per channel).
 Both are trained with Adam, evaluated, their summaries printed, their training curves saved.
 
 Expected CPU runtime (2 cores): about 40-60 s with the TensorFlow import; --quick about 15 s.
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from common import datasets, plotting, runner
+from course4.week1 import network
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class KerasConfig:
     train_limit: int | None = None
 
 
-QUICK = KerasConfig(happy_epochs=1, signs_epochs=3, train_limit=192, signs_learning_rate=0.01)
+QUICK = KerasConfig(happy_epochs=3, signs_epochs=4, train_limit=192, signs_learning_rate=0.01)
 
 
 def _keras():
@@ -155,9 +157,13 @@ def run(data: str, seed: int, quick: bool, out: Path) -> dict:
     sources.add(source)
     x, y = _limit(signs.train_x, signs.train_y, config.train_limit)
     n_classes = len(signs.classes)
+    X_train = network.images_to_inputs(x)                  # (m, 64, 64, 3) in [0, 1]
+    mean, std = network.channel_statistics(X_train)       # centred inputs, as in run.py
+    X_train = network.standardize(X_train, mean, std)
+    X_test = network.standardize(network.images_to_inputs(signs.test_x), mean, std)
     metrics, history = _fit_and_evaluate(
-        signs_classifier(x.shape[1:], n_classes), (x / 255.0).astype(np.float32),
-        np.eye(n_classes, dtype=np.float32)[y], (signs.test_x / 255.0).astype(np.float32),
+        signs_classifier(x.shape[1:], n_classes), X_train,
+        np.eye(n_classes, dtype=np.float32)[y], X_test,
         np.eye(n_classes, dtype=np.float32)[signs.test_y], config.signs_epochs,
         config.signs_batch_size, "categorical_crossentropy", config.signs_learning_rate)
     results["signs_functional"] = {**metrics, "data": source, "chance": 1.0 / n_classes}

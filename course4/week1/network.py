@@ -78,6 +78,22 @@ def images_to_inputs(x: np.ndarray, dtype=np.float32) -> np.ndarray:
     return (x / np.asarray(255.0, dtype=dtype)).astype(dtype, copy=False)
 
 
+def channel_statistics(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel mean and standard deviation of training images X: (m, n_H, n_W, n_C) ->
+    two (n_C,) arrays (the std never below 1e-3, so a constant channel stays finite)."""
+    if not isinstance(X, np.ndarray) or X.ndim != 4:
+        raise ValueError(f"X must have shape (m, n_H, n_W, n_C), got {getattr(X, 'shape', type(X).__name__)}")
+    mean = X.mean(axis=(0, 1, 2), dtype=np.float64)                  # (n_C,)
+    std = np.maximum(X.std(axis=(0, 1, 2), dtype=np.float64), 1e-3)  # (n_C,)
+    return mean.astype(X.dtype), std.astype(X.dtype)
+
+
+def standardize(X: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+    """(X - mean) / std per channel ("normalizing inputs", course 2 week 1), with the TRAINING
+    set's statistics for every split. X: (m, n_H, n_W, n_C); mean, std: (n_C,)."""
+    return (X - mean) / std
+
+
 def one_hot(y: np.ndarray, n_classes: int, dtype=np.float32) -> np.ndarray:
     """Labels (m,) in [0, n_classes) -> one-hot columns Y: (n_classes, m)."""
     y = np.asarray(y).ravel()

@@ -10,7 +10,7 @@ What it shows: the course's network
     -> FLATTEN -> DENSE 6 -> SOFTMAX
 built from this week's numpy layers inside the course-2 engine (DNNModel, Adam, shuffled
 mini-batches) and trained on ALL of SIGNS (1,080 images; the course's files when present, the
-synthetic stand-in otherwise) in float32. The original repository's loop code was so slow that
+synthetic stand-in otherwise) in float32, on pixels centred per channel (see train_numpy_cnn). The original repository's loop code was so slow that
 it trained on 100 images; the vectorised layers (im2col, fused conv-relu-pool) make the whole
 set take seconds per epoch. Prints train/test accuracy, saves the cost curve and a grid of test
 predictions. ``--part keras`` (or ``all``) also runs keras_app.py: the course's Sequential
@@ -52,7 +52,7 @@ class Config:
     grid_size: int = 18                # test predictions shown
 
 
-QUICK = Config(epochs=6, train_limit=480, grid_size=12)
+QUICK = Config(epochs=8, train_limit=512, grid_size=12)
 
 
 def parse_args(argv=None):
@@ -68,20 +68,30 @@ def parse_args(argv=None):
                              "the full (m, 6, 6) Jacobian (same gradients, slower)")
     parser.add_argument("--no-fuse", action="store_true",
                         help="separate CONV, ReLU and MAXPOOL layers instead of the fused fast path")
+    parser.add_argument("--no-standardize", action="store_true",
+                        help="feed pixels / 255 as the course does, without centring each channel")
     parser.add_argument("--dtype", choices=("float32", "float64"), default=None,
                         help="floating type of the numpy model (default float32)")
     return parser.parse_args(argv)
 
 
 def train_numpy_cnn(data: datasets.ImageDataset, config: Config, rng: np.random.Generator,
-                    fused: bool = True, jacobian: bool = False) -> dict:
-    """Train the course network on ``data``; returns metrics, the history and predictions."""
+                    fused: bool = True, jacobian: bool = False, standardize: bool = True) -> dict:
+    """Train the course network on ``data``; returns metrics, the history and predictions.
+
+    ``standardize``: pixels / 255, then zero mean and unit variance per channel (training-set
+    statistics). The course feeds pixels / 255 only; on the stand-in's bright walls every input
+    is then large and positive and this small ReLU network often dies at the start (the cost
+    stays at log 6 = 1.792); centred inputs train reliably (``--no-standardize`` shows it)."""
     dtype = np.dtype(config.dtype)
     train_x, train_y = data.train_x, data.train_y
     if config.train_limit is not None:
         train_x, train_y = train_x[:config.train_limit], train_y[:config.train_limit]
-    X_train = network.images_to_inputs(train_x, dtype)          # (m_train, 64, 64, 3)
+    X_train = network.images_to_inputs(train_x, dtype)          # (m_train, 64, 64, 3) in [0, 1]
     X_test = network.images_to_inputs(data.test_x, dtype)       # (m_test, 64, 64, 3)
+    if standardize:     # zero mean, unit variance per channel, with the training statistics
+        mean, std = network.channel_statistics(X_train)
+        X_train, X_test = network.standardize(X_train, mean, std), network.standardize(X_test, mean, std)
     n_classes = len(data.classes)
     Y_train = network.one_hot(train_y, n_classes, dtype)        # (6, m_train)
     Y_test = network.one_hot(data.test_y, n_classes, dtype)     # (6, m_test)
@@ -128,7 +138,8 @@ def main(argv=None) -> dict:
 
         # %% Model and training: the engine with this week's layers, Adam, mini-batches
         result = train_numpy_cnn(data, config, rng, fused=not args.no_fuse,
-                                 jacobian=args.softmax == "jacobian")
+                                 jacobian=args.softmax == "jacobian",
+                                 standardize=not args.no_standardize)
         numpy_metrics = result["metrics"]
         print(f"numpy CNN: train accuracy {numpy_metrics['train_accuracy']:.3f}, test accuracy "
               f"{numpy_metrics['test_accuracy']:.3f}, chance {1 / len(data.classes):.3f}; "
