@@ -127,3 +127,22 @@ def test_save_and_load_round_trip(rng, tmp_path):
     other = network.build_model(np.random.default_rng(99))
     other.load_weights(path)
     np.testing.assert_allclose(other.predict_proba(X), model.predict_proba(X), atol=1e-6)
+
+
+def test_standardize_uses_training_statistics(rng):
+    X = rng.random((10, 4, 4, 3)).astype(np.float32) * [1.0, 2.0, 0.5] + [0.2, 0.0, 0.7]
+    mean, std = network.channel_statistics(X)
+    assert mean.shape == std.shape == (3,) and mean.dtype == np.float32
+    Z = network.standardize(X, mean, std)
+    np.testing.assert_allclose(Z.mean(axis=(0, 1, 2)), 0, atol=1e-5)
+    np.testing.assert_allclose(Z.std(axis=(0, 1, 2)), 1, atol=1e-4)
+    constant = np.ones((2, 3, 3, 1), dtype=np.float32)
+    assert np.isfinite(network.standardize(constant, *network.channel_statistics(constant))).all()
+
+
+def test_input_helpers_reject_bad_shapes_and_labels():
+    with pytest.raises(ValueError, match=r"\(m, n_H, n_W, n_C\), got \(64, 64, 3\)"):
+        network.images_to_inputs(np.zeros((64, 64, 3), dtype=np.uint8))
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 6\), got values in \[0, 6\]"):
+        network.one_hot(np.array([0, 6]), 6)
+    np.testing.assert_array_equal(network.one_hot(np.array([2, 0]), 3), [[0, 1], [0, 0], [1, 0]])
