@@ -130,7 +130,7 @@ def test_save_and_load_round_trip(rng, tmp_path):
 
 
 def test_standardize_uses_training_statistics(rng):
-    X = rng.random((10, 4, 4, 3)).astype(np.float32) * [1.0, 2.0, 0.5] + [0.2, 0.0, 0.7]
+    X = (rng.random((10, 4, 4, 3)) * [1.0, 2.0, 0.5] + [0.2, 0.0, 0.7]).astype(np.float32)
     mean, std = network.channel_statistics(X)
     assert mean.shape == std.shape == (3,) and mean.dtype == np.float32
     Z = network.standardize(X, mean, std)
