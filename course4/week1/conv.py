@@ -161,8 +161,10 @@ def im2col(A_pad: np.ndarray, f_h: int, f_w: int, stride: int, out_hw: tuple[int
     """
     n_H, n_W = out_hw
     m, n_C_prev = A_pad.shape[0], A_pad.shape[3]
-    windows = sliding_window_view(A_pad, (f_h, f_w), axis=(1, 2))  # (m, H_pad-f_h+1, W_pad-f_w+1, n_C_prev, f_h, f_w), a view
-    windows = windows[:, :(n_H - 1) * stride + 1:stride, :(n_W - 1) * stride + 1:stride]  # (m, n_H, n_W, n_C_prev, f_h, f_w)
+    # every window start: (m, H_pad - f_h + 1, W_pad - f_w + 1, n_C_prev, f_h, f_w), a view
+    windows = sliding_window_view(A_pad, (f_h, f_w), axis=(1, 2))
+    # every stride-th start: (m, n_H, n_W, n_C_prev, f_h, f_w), still a view
+    windows = windows[:, :(n_H - 1) * stride + 1:stride, :(n_W - 1) * stride + 1:stride]
     windows = windows.transpose(0, 1, 2, 4, 5, 3)                 # (m, n_H, n_W, f_h, f_w, n_C_prev)
     if out is None:
         out = np.empty((m * n_H * n_W, f_h * f_w * n_C_prev), dtype=A_pad.dtype)

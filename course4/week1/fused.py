@@ -105,9 +105,10 @@ def conv_relu_maxpool_backward(dA: np.ndarray, cache: ConvReluPoolCache,
     w_star = np.arange(n_Wp)[None, None, :, None] * f_p + q        # (m, n_Hp, n_Wp, n_C)
     s = cc.stride
     windows = sliding_window_view(cc.A_pad, (f_h, f_w), axis=(1, 2))   # (m, H', W', n_C_prev, f_h, f_w), a view
-    windows = windows[:, ::s, ::s].transpose(0, 1, 2, 4, 5, 3)     # (m, n_H.., n_W.., f_h, f_w, n_C_prev)
+    windows = windows[:, ::s, ::s].transpose(0, 1, 2, 4, 5, 3)     # (m, >= n_H, >= n_W, f_h, f_w, n_C_prev)
     example = np.arange(m)[:, None, None, None]                    # (m, 1, 1, 1)
-    patches = windows[example, h_star, w_star]                     # (m, n_Hp, n_Wp, n_C, f_h, f_w, n_C_prev), gathered
+    # the gather (a copy): (m, n_Hp, n_Wp, n_C, f_h, f_w, n_C_prev)
+    patches = windows[example, h_star, w_star]
     K = f_h * f_w * n_C_prev
     patches = patches.reshape(-1, n_C, K)                          # (m*n_Hp*n_Wp, n_C, K)
     dW_mat = np.einsum("rck,rc->kc", patches, dZ_at_max.reshape(-1, n_C))   # (K, n_C)

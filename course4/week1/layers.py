@@ -319,8 +319,9 @@ class Flatten(_NoParams):
     def backward(self, dA: np.ndarray) -> np.ndarray:
         self._need_cache()
         shape, dtype = self.cache
-        if dA.shape != (int(np.prod(shape[1:])), shape[0]):
-            raise ValueError(f"Flatten: dA must have shape {(int(np.prod(shape[1:])), shape[0])}, got {dA.shape}")
+        want = (int(np.prod(shape[1:])), shape[0])
+        if dA.shape != want:
+            raise ValueError(f"Flatten: dA must have shape {want}, got {dA.shape}")
         # (n, m) -> (m, n) -> (m, n_H, n_W, n_C); back to the input's dtype (float64 Dense
         # weights would otherwise turn the whole float32 convolution backward into float64)
         return np.ascontiguousarray(dA.T, dtype=dtype).reshape(shape)

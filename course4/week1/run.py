@@ -10,14 +10,16 @@ What it shows: the course's network
     -> FLATTEN -> DENSE 6 -> SOFTMAX
 built from this week's numpy layers inside the course-2 engine (DNNModel, Adam, shuffled
 mini-batches) and trained on ALL of SIGNS (1,080 images; the course's files when present, the
-synthetic stand-in otherwise) in float32, on pixels centred per channel (see train_numpy_cnn). The original repository's loop code was so slow that
-it trained on 100 images; the vectorised layers (im2col, fused conv-relu-pool) make the whole
-set take seconds per epoch. Prints train/test accuracy, saves the cost curve and a grid of test
-predictions. ``--part keras`` (or ``all``) also runs keras_app.py: the course's Sequential
-happy-face classifier and Functional SIGNS model with their summaries.
+synthetic stand-in otherwise) in float32, on pixels centred per channel (see train_numpy_cnn).
+The original repository's loop code was so slow that it trained on 100 images; the vectorised
+layers (im2col, fused conv-relu-pool) make the whole set take seconds per epoch. Prints
+train/test accuracy, saves the cost curve and a grid of test predictions. ``--part keras`` (or
+``all``) also runs keras_app.py: the course's Sequential happy-face classifier and Functional
+SIGNS model with their summaries.
 
-Expected CPU runtime (2 cores): default about 30-50 s; --quick a few seconds; --part all adds
-the Keras application (about a minute, TensorFlow import included).
+Expected CPU runtime (2 cores): default about 30-40 s on a quiet machine (80 s measured with the
+load average near 9); --quick about 10 s; --part all adds the Keras application (about a
+minute quiet, two under load, TensorFlow import included).
 
     python course4/week1/run.py [--data auto|course|synthetic] [--quick] [--part numpy|keras|all]
                                 [--epochs N] [--softmax shortcut|jacobian] [--no-fuse]
