@@ -33,12 +33,12 @@ def test_run_quick_numpy(tmp_path):
     assert json.loads((tmp_path / "metrics.json").read_text())["test_accuracy"] == metrics["test_accuracy"]
 
 
-def test_run_quick_jacobian_separate_layers_one_epoch(tmp_path):
+def test_run_quick_jacobian_separate_layers(tmp_path):
     from course4.week1 import run
 
-    metrics = run.main(["--quick", "--epochs", "1", "--softmax", "jacobian", "--no-fuse",
+    metrics = run.main(["--quick", "--epochs", "2", "--softmax", "jacobian", "--no-fuse",
                         "--out", str(tmp_path)])
-    assert _finite([metrics["final_cost"]]) and metrics["train_accuracy"] > 1 / 6
+    assert _finite([metrics["final_cost"]]) and metrics["train_accuracy"] > 1 / 6 + 0.05
 
 
 def test_run_rejects_bad_flags(tmp_path):
