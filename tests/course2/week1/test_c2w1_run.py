@@ -59,3 +59,14 @@ def test_regularisation_on_the_course_data_matches_the_course():
     for name, (train, test) in course.items():
         assert metrics[f"reg_{name}"]["train_accuracy"] == pytest.approx(train, abs=0.035), name
         assert metrics[f"reg_{name}"]["test_accuracy"] == pytest.approx(test, abs=0.035), name
+
+
+@pytest.mark.slow
+def test_regularisation_lesson_on_the_football_stand_in():
+    data = datasets.load_football("synthetic", seed=0)[0]
+    metrics, _, _ = run.compare_regularisation(run.Config(), data, seed=3,
+                                               variants=("none", "l2", "dropout"))
+    none, l2, dropout = (metrics[f"reg_{n}"] for n in ("none", "l2", "dropout"))
+    assert none["train_accuracy"] > none["test_accuracy"] + 0.05           # it overfits
+    assert l2["test_accuracy"] > none["test_accuracy"] + 0.03
+    assert dropout["test_accuracy"] > none["test_accuracy"] + 0.03
