@@ -86,13 +86,74 @@ def check_labels(y: np.ndarray, num_classes: int, m: int) -> np.ndarray:
     return y.astype(np.int64)
 
 
-def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool, seed: int):
+def augment_batch(x, seeds, max_shift: int, flip: bool):
+    """Random left-right flips (when ``flip``) and shifts of up to ``max_shift`` pixels, one
+    draw per image from its own stateless seed. A finger count survives both. The shift pads
+    by reflection, so no black border changes the batch statistics BN sees.
+
+    x: (b, n_H, n_W, n_C)   seeds: (b, 2) int64   ->   (b, n_H, n_W, n_C)
+    """
+    p = max_shift
+
+    def one(args):
+        image, seed = args                                            # (n_H, n_W, n_C), (2,)
+        if flip:
+            image = tf.image.stateless_random_flip_left_right(image, seed)
+        if p:
+            padded = tf.pad(image, [[p, p], [p, p], [0, 0]], mode="REFLECT")  # (n_H+2p, n_W+2p, n_C)
+            image = tf.image.stateless_random_crop(padded, tf.shape(image), seed=seed + 1)
+        return image
+
+    return tf.map_fn(one, (x, seeds), fn_output_signature=x.dtype)
+
+
+def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool, seed: int,
+                 flip: bool = False, max_shift: int = 0):
     """tf.data pipeline of (images (b, n_H, n_W, n_C) float32, labels (b,) int64) mini-batches,
-    reshuffled every epoch when ``shuffle`` (deterministic for a given ``seed``)."""
+    reshuffled every epoch when ``shuffle``; with ``flip``/``max_shift`` every epoch sees
+    freshly flipped and shifted copies (``augment_batch``). Deterministic for a given ``seed``."""
+    if max_shift < 0 or (max_shift and max_shift >= min(x.shape[1:3])):
+        raise ValueError(f"max_shift must be in 0..{min(x.shape[1:3]) - 1} pixels, got {max_shift}")
     ds = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    ds = ds.batch(batch_size)
+    if flip or max_shift:
+        # one (2,) stateless seed per image, a new stream every epoch
+        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True)
+        seeds = seeds.batch(2).batch(batch_size)                      # (batch_size, 2)
+        ds = tf.data.Dataset.zip((ds, seeds)).map(
+            lambda batch, s: (augment_batch(batch[0], s[:tf.shape(batch[0])[0]], max_shift, flip),
+                              batch[1]),
+            num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def recompute_bn_statistics(model, x: np.ndarray, batch_size: int = 256) -> None:
+    """Replace every BN layer's moving statistics by their average over the batches of ``x``
+    (training-mode forward passes with the final, fixed weights).
+
+    During training the moving averages mix statistics of many slightly different networks
+    (the weights moved at every step) and of augmented images; inference then normalises with
+    numbers no single network produced. Averaging fresh batch statistics of the final network
+    fixes that (PyTorch ships it as ``torch.optim.swa_utils.update_bn``). With the Keras
+    update moving = momentum * moving + (1 - momentum) * batch, the momentum
+    1 - n_k / (n_1 + ... + n_k) for the k-th batch (n_k images) leaves exactly the
+    size-weighted mean of the batch values. x: (m, n_H, n_W, n_C) float32; the trainable
+    weights do not change.
+    """
+    from dataclasses import replace
+
+    original = model.bn_config
+    seen = 0
+    try:
+        for start in range(0, len(x), batch_size):
+            batch = x[start:start + batch_size]
+            seen += len(batch)
+            model.bn_config = replace(original, momentum=1.0 - len(batch) / seen)
+            model(tf.constant(batch), training=True)
+    finally:
+        model.bn_config = original
 
 
 def cross_entropy(logits, y):
@@ -153,7 +214,8 @@ class History:
 
 
 def fit(model, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
-        epochs: int, batch_size: int, learning_rate: float, seed: int, verbose: bool = True) -> History:
+        epochs: int, batch_size: int, learning_rate: float, seed: int, flip: bool = False,
+        max_shift: int = 0, verbose: bool = True) -> History:
     """Train ``model`` (a ``LowLevelResNet``) with Adam on mini-batches; one progress line per
     epoch. x_*: (m, n_H, n_W, n_C) float32 in [0, 1]; y_*: (m,) int64."""
     runner.check_positive("epochs", epochs)
@@ -163,7 +225,8 @@ def fit(model, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, y_t
     optimizer = Adam(model.trainable_params, learning_rate=learning_rate)
     train_step = make_train_step(model, optimizer)
     predict = make_predict(model)
-    data = make_dataset(x_train, y_train, batch_size, shuffle=True, seed=seed)
+    data = make_dataset(x_train, y_train, batch_size, shuffle=True, seed=seed, flip=flip,
+                        max_shift=max_shift)
     history = History()
     iteration = 0
     for epoch in range(1, epochs + 1):

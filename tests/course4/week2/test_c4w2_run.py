@@ -30,6 +30,7 @@ def test_quick_run_trains_beats_chance_and_writes_outputs(tmp_path):
     assert metrics["history"]["loss"][-1] < metrics["history"]["loss"][0]
     assert metrics["twin_max_abs_diff"] < 1e-5              # the Keras twin agrees
     assert metrics["params"]["total"] == 21_766
+    assert set(metrics["moving_stats"]) == {"train_accuracy", "test_accuracy"}
 
     # the saved weights reproduce the run's model
     from course4.week2.batchnorm import BNConfig

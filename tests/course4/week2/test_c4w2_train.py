@@ -128,3 +128,56 @@ def test_a_nan_loss_stops_training_with_the_iteration(rng):
     with pytest.raises(ValueError, match="epochs must be a positive number"):
         train.fit(model, x, np.zeros(8, np.int64), x[:2], np.zeros(2, np.int64), epochs=0,
                   batch_size=8, learning_rate=1e-3, seed=0)
+
+
+def test_augmentation_flips_and_shifts_each_image_and_keeps_labels(rng):
+    x = rng.uniform(0, 1, (6, 8, 8, 3)).astype(np.float32)
+    y = np.arange(6)
+    p = 2
+    padded = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)), mode="reflect")
+    ds = train.make_dataset(x, y, batch_size=6, shuffle=False, seed=3, flip=True, max_shift=p)
+    first = [(xb.numpy(), yb.numpy()) for xb, yb in ds]
+    again = [(xb.numpy(), yb.numpy()) for xb, yb in ds]
+    xb, yb = first[0]
+    np.testing.assert_array_equal(yb, y)
+    kinds = set()
+    for i in range(6):
+        candidates = {}
+        for dy in range(2 * p + 1):
+            for dx in range(2 * p + 1):
+                crop = padded[i, dy:dy + 8, dx:dx + 8]
+                candidates[(dy, dx, False)] = crop
+                candidates[(dy, dx, True)] = np.pad(x[i, :, ::-1], ((p, p), (p, p), (0, 0)),
+                                                    mode="reflect")[dy:dy + 8, dx:dx + 8]
+        matches = [k for k, c in candidates.items() if np.array_equal(c, xb[i])]
+        assert matches, f"image {i} is not a flipped/shifted copy"
+        kinds.update(matches)
+    assert len(kinds) > 1                                    # not the same transform for all
+    assert not np.array_equal(first[0][0], again[0][0])      # a fresh draw every epoch
+    ds_same = train.make_dataset(x, y, batch_size=6, shuffle=False, seed=3, flip=True, max_shift=p)
+    np.testing.assert_array_equal(next(iter(ds_same))[0].numpy(), xb)   # reproducible by seed
+    with pytest.raises(ValueError, match="max_shift must be in 0..7"):
+        train.make_dataset(x, y, batch_size=6, shuffle=False, seed=3, max_shift=8)
+
+
+def test_recompute_bn_statistics_averages_batch_statistics_of_the_final_weights(rng, perturb):
+    model = rl.LowLevelResNet(MICRO, rng=rng, dtype="float64")
+    perturb(model, rng)
+    before = model.get_weights()
+    x = rng.uniform(0, 1, (8, 64, 64, 3)).astype(np.float32)
+    train.recompute_bn_statistics(model, x, batch_size=5)              # batches of 5 and 3
+    # the stem's BN sees the stem conv's output, which no BN statistics affect
+    p = model.params
+    Z = rl.conv2d(tf.pad(tf.constant(x, tf.float64), [[0, 0], [3, 3], [3, 3], [0, 0]]), p,
+                  "stem/conv", 2).numpy()
+    Z1, Z2 = Z[:5], Z[5:]
+    np.testing.assert_allclose(p["stem/bn/moving_mean"].numpy(), Z.mean(axis=(0, 1, 2)), atol=1e-12)
+    weighted_var = (5 * Z1.var(axis=(0, 1, 2)) + 3 * Z2.var(axis=(0, 1, 2))) / 8
+    np.testing.assert_allclose(p["stem/bn/moving_variance"].numpy(), weighted_var, atol=1e-12)
+    after = model.get_weights()
+    for name in before:
+        if name.endswith(rl.NON_TRAINABLE):
+            assert not np.allclose(after[name], before[name]), name
+        else:
+            np.testing.assert_array_equal(after[name], before[name])
+    assert model.bn_config.momentum == BNConfig().momentum              # restored
