@@ -75,8 +75,12 @@ class CategoricalCrossEntropy:
         return float(-np.sum(Y * np.log(AL)) / m)
 
     def backward(self, AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """dL/dAL = -Y / AL, taken as exactly 0 where Y is 0 (so an output probability that
+        underflowed to 0 for a wrong class gives 0, not 0/0 = NaN)."""
         _check(AL, Y)
-        return -Y / AL                                         # (n_y, m)
+        dAL = np.zeros_like(AL)
+        np.divide(-Y, AL, out=dAL, where=Y != 0)               # (n_y, m)
+        return dAL
 
     def forward_from_logits(self, ZL: np.ndarray, Y: np.ndarray) -> float:
         _check(ZL, Y)
