@@ -24,10 +24,11 @@ graph looks like; ``predict_proba`` applies the sigmoid afterwards.
 Everything runs in float64 so the comparison with numpy is exact up to rounding. Two details
 need care for that. Keras losses compute in ``keras.config.floatx()`` (float32) unless given
 ``dtype=``: a float64 model would silently get float32 gradients. And a plain float learning
-rate is stored by Keras in a float32 variable (0.005 becomes 0.004999999888...). A 2e-8 change of the step size sounds harmless, but near
-the edge of stability (the cost briefly rising, as on the synthetic cats at lr 0.005) gradient
-descent amplifies it step after step, and after a few dozen steps the weights differed by
-~2e-4 relative. ``ExactLearningRate`` hands the optimizer the rate in the variables' own dtype.
+rate is stored by Keras in a float32 variable (0.005 becomes 0.004999999888...). A 2e-8 change
+of the step size sounds harmless, but near the edge of stability (the cost briefly rising, as
+on the synthetic cats at lr 0.005) gradient descent amplifies it step after step: after 60
+steps the weights differed from numpy's by ~1e-4 relative. ``ExactLearningRate`` hands the
+optimizer the rate in the variables' own dtype, and the difference drops to ~1e-13.
 """
 from __future__ import annotations
 
@@ -77,8 +78,8 @@ def build_functional(n_x: int, dtype: str = DTYPE):
 def compile_for_gradient_descent(model, learning_rate: float) -> None:
     """Plain gradient descent on the mean cross-entropy from logits (see the module docstring)."""
     dtype = model.inputs[0].dtype
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=ExactLearningRate(learning_rate, dtype),
-                                                 momentum=0.0),
+    rate = ExactLearningRate(learning_rate, dtype)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=rate, momentum=0.0),
                   loss=keras.losses.BinaryCrossentropy(from_logits=True, dtype=dtype),
                   metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")])
 

@@ -72,7 +72,8 @@ def cross_entropy(A: np.ndarray, Y: np.ndarray) -> float:
     the wrong side; training uses ``cost_from_logits`` instead.
     """
     if A.shape != Y.shape:
-        raise ValueError(f"probabilities A {A.shape} and labels Y {Y.shape} must have the same shape")
+        raise ValueError(
+            f"probabilities A {A.shape} and labels Y {Y.shape} must have the same shape")
     with np.errstate(divide="ignore", invalid="ignore"):
         # where the label makes a term's weight zero, drop the term (0 * log 0 counts as 0)
         loss = -(np.where(Y == 1, np.log(A), 0.0) + np.where(Y == 0, np.log1p(-A), 0.0))

@@ -8,7 +8,8 @@ What it shows: one sigmoid unit on the 12,288 flattened pixels of a 64x64 RGB im
 three ways from zero weights with full-batch gradient descent (lr 0.005, 2,000 iterations):
 from scratch in numpy, with the Keras Sequential API and with the Keras Functional API. The
 three end on the same weights (the run prints the largest relative difference). Then the
-cost curve, a comparison of learning rates (0.01, 0.001, 0.0001 for 1,500 iterations), and the test images the numpy model gets wrong.
+cost curve, a comparison of learning rates (0.01, 0.001, 0.0001 for 1,500 iterations), and
+the test images the numpy model gets wrong.
 On the course's data: train accuracy ~99%, test ~70% (it overfits: 12,288 weights, 209
 images). On the synthetic stand-in the numbers differ; the story (training fits far better
 than test) is the same.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from common import datasets, plotting, runner
-from course1.week2 import keras_logistic, logistic_regression
+from course1.week2 import logistic_regression
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def main(argv=None) -> dict:
         config = replace(config, learning_rate=args.learning_rate)
     if args.iterations is not None:
         config = replace(config, num_iterations=args.iterations)
-    runner.import_tensorflow()  # before seeding and the versions line, so both include it
+    # imports TensorFlow: before seeding and the versions line, so both include it
+    from course1.week2 import keras_logistic
     out = runner.prepare(args, "course1/week2")
     runner.seed_everything(args.seed)  # nothing here is random (zero init, full batch); for habit
     start = time.perf_counter()

@@ -50,7 +50,8 @@ def check_Y(Y: np.ndarray, m: int, name: str = "Y") -> np.ndarray:
             f"got shape {Y.shape}{hint}")
     if not np.all(np.isin(Y, (0, 1))):
         bad = np.unique(Y[~np.isin(Y, (0, 1))])[:5]
-        raise ValueError(f"{name} must hold binary labels 0 or 1, found values such as {bad.tolist()}")
+        raise ValueError(
+            f"{name} must hold binary labels 0 or 1, found values such as {bad.tolist()}")
     return Y.astype(np.float64)
 
 

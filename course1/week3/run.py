@@ -54,7 +54,7 @@ QUICK = Config(num_iterations=1500, record_every=250, sweep_sizes=(1, 4, 20),
 def parse_args(argv=None):
     parser = runner.make_parser(__doc__)
     parser.add_argument("--hidden-units", type=int, default=None,
-                        help=f"hidden-layer size for the main model (default {Config.hidden_units})")
+                        help=f"hidden-layer size of the main model (default {Config.hidden_units})")
     parser.add_argument("--learning-rate", type=float, default=None,
                         help=f"learning rate (default {Config.learning_rate})")
     parser.add_argument("--iterations", type=int, default=None,
@@ -145,7 +145,8 @@ def main(argv=None) -> dict:
         line = logistic_regression.fit(X_e, Y_e, config.baseline_learning_rate,
                                        config.baseline_iterations)
         fit = shallow_network.fit(X_e, Y_e, config.hidden_units, rng, config.learning_rate,
-                                  config.extra_iterations, config.init_scale, config.extra_iterations)
+                                  config.extra_iterations, config.init_scale,
+                                  config.extra_iterations)
 
         def predict_line(P, w=line.w, b=line.b):
             return logistic_regression.predict(P, w, b)
@@ -160,7 +161,8 @@ def main(argv=None) -> dict:
     # %% Figures
     title = f"{config.hidden_units} hidden units"
     runner.save_figure(plotting.decision_boundaries(
-        [(f"logistic regression: {results['logistic_regression']['train_accuracy']:.1%}", predict_lr),
+        [(f"logistic regression: {results['logistic_regression']['train_accuracy']:.1%}",
+          predict_lr),
          (f"numpy, {title}: {results['numpy_network']['train_accuracy']:.1%}", predict_np),
          (f"TensorFlow, {title}: {results['tensorflow_network']['train_accuracy']:.1%}",
           network.predict)],
@@ -176,11 +178,13 @@ def main(argv=None) -> dict:
         out / "hidden_sizes.png")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, len(extra_panels), figsize=(3 * len(extra_panels), 6), squeeze=False)
+    fig, axes = plt.subplots(2, len(extra_panels), figsize=(3 * len(extra_panels), 6),
+                             squeeze=False)
     for col, (name, X_e, Y_e, predict_line, predict_net) in enumerate(extra_panels):
         plotting.draw_decision_boundary(
             axes[0, col], predict_line, X_e, Y_e,
-            f"{name}\nlogistic regression {extra[name]['logistic_regression']['train_accuracy']:.0%}")
+            f"{name}\nlogistic regression "
+            f"{extra[name]['logistic_regression']['train_accuracy']:.0%}")
         plotting.draw_decision_boundary(
             axes[1, col], predict_net, X_e, Y_e,
             f"{name}\n{title} {extra[name]['network']['train_accuracy']:.0%}")
@@ -200,7 +204,8 @@ def main(argv=None) -> dict:
     print(f"TensorFlow vs numpy weights after {config.num_iterations} steps: "
           f"max |difference| {difference:.1e}")
     for n_h, r in sweep.items():
-        print(f"{n_h:>3} hidden units: train {r['train_accuracy']:.2%}  test {r['test_accuracy']:.2%}")
+        print(f"{n_h:>3} hidden units: train {r['train_accuracy']:.2%}  "
+              f"test {r['test_accuracy']:.2%}")
     for name, r in extra.items():
         print(f"{name:<20} logistic regression {r['logistic_regression']['train_accuracy']:.0%}  "
               f"network {r['network']['train_accuracy']:.0%}")

@@ -121,7 +121,8 @@ class TrainResult(NamedTuple):
 
 def gradient_descent(X: np.ndarray, Y: np.ndarray, parameters: dict[str, np.ndarray],
                      learning_rate: float, num_iterations: int, record_every: int = 1000,
-                     progress: bool = False, label: str = "one hidden layer (numpy)") -> TrainResult:
+                     progress: bool = False,
+                     label: str = "one hidden layer (numpy)") -> TrainResult:
     """Full-batch gradient descent from ``parameters`` (not changed). X: (n_x, m), Y: (1, m)."""
     X, Y = validation.check_XY(X, Y)
     check_parameters(parameters, X.shape[0])

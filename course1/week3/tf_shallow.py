@@ -51,7 +51,8 @@ class TFShallowNetwork(tf.Module):
 
     def loss(self, X, Y):
         """Mean cross-entropy from the logits (TensorFlow's stable sigmoid cross-entropy)."""
-        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=Y, logits=self.logits(X)))
+        losses = tf.nn.sigmoid_cross_entropy_with_logits(labels=Y, logits=self.logits(X))  # (1, m)
+        return tf.reduce_mean(losses)
 
     def _tensors(self, X: np.ndarray, Y: np.ndarray):
         X, Y = validation.check_XY(X, Y, n_x=self.n_x)
@@ -102,7 +103,8 @@ class TFShallowNetwork(tf.Module):
 
     def parameters(self) -> dict[str, np.ndarray]:
         """The current parameters as numpy arrays (the numpy version's layout)."""
-        return {name: v.numpy() for name, v in zip(shallow_network.PARAMETER_NAMES, self._variables())}
+        names = shallow_network.PARAMETER_NAMES
+        return {name: v.numpy() for name, v in zip(names, self._variables())}
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Labels 0/1 (1, m) int64."""

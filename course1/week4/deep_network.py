@@ -200,7 +200,8 @@ def fit(X: np.ndarray, Y: np.ndarray, layer_dims: Sequence[int], rng: np.random.
                          f"{X.shape[0]} (X has shape {X.shape})")
     parameters = initialize_parameters(dims, rng, init_scale)
     return gradient_descent(X, Y, parameters, learning_rate, num_iterations, hidden_activation,
-                            record_every, progress, label=f"{len(dims) - 1}-layer {dims[1:]} (numpy)")
+                            record_every, progress,
+                            label=f"{len(dims) - 1}-layer {dims[1:]} (numpy)")
 
 
 def predict_proba(X: np.ndarray, parameters: dict[str, np.ndarray],

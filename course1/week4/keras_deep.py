@@ -25,8 +25,9 @@ from typing import Sequence
 import numpy as np
 
 from course1.week2 import keras_logistic
-from course1.week2.keras_logistic import (compile_for_gradient_descent, fit_full_batch,  # noqa: F401
-                                          keras, predict, predict_proba, tf, train_full_batch)
+from course1.week2.keras_logistic import (  # noqa: F401  (re-exported for this week)
+    compile_for_gradient_descent, fit_full_batch, keras, predict, predict_proba, tf,
+    train_full_batch)
 from course1.week4 import deep_network
 
 DTYPE = "float64"
@@ -37,7 +38,8 @@ def build_model(layer_dims: Sequence[int], hidden_activation: str = "relu", dtyp
     """Input(n_x) -> Dense(n_1, act) -> ... -> Dense(1) (logits, shape (m, 1))."""
     dims = deep_network.check_layer_dims(layer_dims)
     if hidden_activation not in ("relu", "tanh", "sigmoid"):
-        raise ValueError(f"hidden_activation must be relu, tanh or sigmoid, got {hidden_activation!r}")
+        raise ValueError(
+            f"hidden_activation must be relu, tanh or sigmoid, got {hidden_activation!r}")
     init = keras.initializers.VarianceScaling(1.0, mode="fan_in", distribution="untruncated_normal")
     stack = [keras.Input(shape=(dims[0],), dtype=dtype, name="pixels")]
     for l, n in enumerate(dims[1:], start=1):
@@ -69,7 +71,8 @@ def get_parameters(model) -> dict[str, np.ndarray]:
     parameters = {}
     for l, layer in enumerate(_dense_layers(model), start=1):
         kernel, bias = layer.get_weights()
-        parameters[f"W{l}"] = np.asarray(kernel, dtype=np.float64).T   # (n_{l-1}, n_l) -> (n_l, n_{l-1})
+        # (n_{l-1}, n_l) -> (n_l, n_{l-1})
+        parameters[f"W{l}"] = np.asarray(kernel, dtype=np.float64).T
         parameters[f"b{l}"] = np.asarray(bias, dtype=np.float64)[:, None]  # (n_l,) -> (n_l, 1)
     return parameters
 

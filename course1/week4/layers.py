@@ -54,7 +54,8 @@ class DenseCache(NamedTuple):
 # ---------------------------------------------------------------------------------------------
 # Linear
 # ---------------------------------------------------------------------------------------------
-def linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
+def linear_forward(A_prev: np.ndarray, W: np.ndarray,
+                   b: np.ndarray) -> tuple[np.ndarray, LinearCache]:
     """Z = W A_prev + b.  A_prev (n_prev, m), W (n, n_prev), b (n, 1) -> Z (n, m)."""
     if A_prev.ndim != 2 or W.ndim != 2 or W.shape[1] != A_prev.shape[0]:
         raise ValueError(f"W {W.shape} must have shape (n, n_prev) with n_prev = the rows of "
@@ -74,7 +75,8 @@ def linear_parameter_gradients(dZ: np.ndarray, cache: LinearCache) -> tuple[np.n
     return dW, db
 
 
-def linear_backward(dZ: np.ndarray, cache: LinearCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def linear_backward(dZ: np.ndarray,
+                    cache: LinearCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """dZ (n, m) -> dA_prev (n_prev, m), dW (n, n_prev), db (n, 1)."""
     if dZ.shape != (cache.W.shape[0], cache.A_prev.shape[1]):
         raise ValueError(f"dZ must have the shape of Z, ({cache.W.shape[0]}, "
@@ -105,7 +107,7 @@ def relu_forward(Z: np.ndarray) -> tuple[np.ndarray, ActivationCache]:
 
 
 def relu_backward(dA: np.ndarray, cache: ActivationCache) -> np.ndarray:
-    """dZ = dA where Z > 0, else 0 (at exactly Z = 0 we take the derivative as 0, like TensorFlow)."""
+    """dZ = dA where Z > 0, else 0 (at exactly Z = 0 the derivative is taken as 0, like TF)."""
     return np.where(cache.Z > 0, dA, 0.0)
 
 

@@ -15,8 +15,8 @@ Figures: the two cost curves and the test images the 4-layer network gets wrong.
 
 Seed: the course seeds numpy's legacy generator with np.random.seed(1); this code draws from
 np.random.Generator, so the initial weights, and the exact accuracies, differ from the
-course's. The default seed (--seed 3) was picked as a typical one, not the best: see the
-README of this week for the accuracies over seeds 0-9.
+course's. The default seed (--seed 3) is the typical one, not the best: of seeds 0-9 it is the
+one closest to the median test accuracies (73% and 76%); the README lists all ten.
 
 Expected CPU runtime: about 45-60 s on two cores (most of it the two numpy trainings, which
 are limited by memory bandwidth: X is 20 MB and is read twice per iteration); --quick a few
@@ -49,13 +49,17 @@ class Config:
     max_misclassified: int = 18
 
 
-# a few seconds: a larger step for fewer iterations (the plumbing, not the course's numbers)
-QUICK = Config(learning_rate=0.02, num_iterations=150, record_every=25, keras_steps=5)
+# seconds, not a minute: the course's step size, a tenth of the iterations (the plumbing and the
+# first part of the cost curves, not the course's accuracies)
+QUICK = Config(num_iterations=250, record_every=25, keras_steps=5)
 
 
 def parse_args(argv=None):
     parser = runner.make_parser(__doc__)
-    parser.set_defaults(seed=DEFAULT_SEED)
+    for action in parser._actions:  # this week's default seed (see the module docstring)
+        if action.dest == "seed":
+            action.default = DEFAULT_SEED
+            action.help = f"random seed for the initial weights (default {DEFAULT_SEED})"
     parser.add_argument("--learning-rate", type=float, default=None,
                         help=f"learning rate (default {Config.learning_rate})")
     parser.add_argument("--iterations", type=int, default=None,
@@ -113,8 +117,10 @@ def main(argv=None) -> dict:
         curves[f"{name} {list(dims)}"] = fit.costs
         results[name] = {
             "layer_dims": list(dims),
-            "train_accuracy": float(np.mean(deep_network.predict(X_train, fit.parameters) == Y_train)),
-            "test_accuracy": float(np.mean(deep_network.predict(X_test, fit.parameters) == Y_test)),
+            "train_accuracy": float(np.mean(
+                deep_network.predict(X_train, fit.parameters) == Y_train)),
+            "test_accuracy": float(np.mean(
+                deep_network.predict(X_test, fit.parameters) == Y_test)),
             "final_cost": float(fit.costs[-1]),
         }
 

@@ -88,7 +88,8 @@ def test_backward_equals_tensorflow_autodiff(rng):
     b_tf = tf.Variable(b, dtype=tf.float64)
     with tf.GradientTape() as tape:
         Z = tf.transpose(w_tf) @ X + b_tf  # (1, m)
-        J = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=Y.astype(float), logits=Z))
+        losses = tf.nn.sigmoid_cross_entropy_with_logits(labels=Y.astype(float), logits=Z)
+        J = tf.reduce_mean(losses)
     dw_tf, db_tf = tape.gradient(J, [w_tf, b_tf])
     assert float(J) == pytest.approx(lr.cost_from_logits(lr.forward(X, w, b)[1].Z, Y), rel=1e-12)
     np.testing.assert_allclose(grads.dw, dw_tf.numpy(), rtol=1e-10, atol=1e-14)
