@@ -109,9 +109,11 @@ def choose_hyperparameters(args) -> Hyperparameters:
     return hp
 
 
-def history_figure(history, title: str):
-    """Loss and accuracy per epoch, side by side (epochs numbered from 1)."""
+def history_figure(history, title: str, recomputed_test: float | None = None):
+    """Loss and accuracy per epoch, side by side (epochs numbered from 1); a star marks the
+    final test accuracy with recomputed BN statistics when given."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = np.arange(1, len(history.loss) + 1)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -119,10 +121,14 @@ def history_figure(history, title: str):
     ax_loss.set_ylabel("cross-entropy (mean over mini-batches)")
     ax_acc.plot(epochs, history.train_accuracy, marker="o", label="train (running, training-mode BN)")
     ax_acc.plot(epochs, history.test_accuracy, marker="o", label="test (inference mode)")
+    if recomputed_test is not None:
+        ax_acc.scatter([epochs[-1]], [recomputed_test], marker="*", s=160, color="C3", zorder=3,
+                       label="test, BN statistics recomputed")
     ax_acc.set_ylabel("accuracy")
     ax_acc.set_ylim(0, 1.02)
     ax_acc.legend(fontsize=8, loc="lower right")
     for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
     fig.suptitle(title)
@@ -207,14 +213,18 @@ def main(argv=None) -> dict:
     print(f"saved {weights_path}")
 
     # %% Plots: curves and a grid of test predictions
-    runner.save_figure(history_figure(history, f"{hp.arch} on SIGNS ({source})"),
+    runner.save_figure(history_figure(history, f"{hp.arch} on SIGNS ({source})",
+                                      test_accuracy if hp.recompute_bn else None),
                        out / "curves.png", close=not args.show)
-    k = min(PREDICTION_GRID, len(x_test))
-    predicted = np.argmax(test_logits[:k], axis=1)
-    titles = [f"pred {data.classes[p]} / true {data.classes[t]}" + ("" if p == t else " X")
-              for p, t in zip(predicted, y_test[:k])]
-    grid = plotting.image_grid(data.test_x[:k], titles, ncols=6,
-                               suptitle=f"{hp.arch}: test predictions (X = wrong)")
+    predicted = np.argmax(test_logits, axis=1)
+    wrong = np.flatnonzero(predicted != y_test)
+    right = np.flatnonzero(predicted == y_test)
+    shown = np.concatenate([wrong[:PREDICTION_GRID // 2], right])[:PREDICTION_GRID]
+    titles = [f"pred {data.classes[predicted[i]]} / true {data.classes[y_test[i]]}"
+              + ("" if predicted[i] == y_test[i] else " X") for i in shown]
+    grid = plotting.image_grid(data.test_x[shown], titles, ncols=6,
+                               suptitle=f"{hp.arch}: {len(wrong)} of {len(y_test)} test images "
+                                        f"wrong; mistakes first (X)")
     runner.save_figure(grid, out / "predictions.png", close=not args.show)
 
     metrics = {
