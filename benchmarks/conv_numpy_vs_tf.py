@@ -31,24 +31,7 @@ Timings on a shared machine are noisy: the 1-minute load average is printed with
 """
 from __future__ import annotations
 
-import os
-import sys
-
-
-def _threads_from_argv(argv: list[str]) -> int:
-    """Read --threads before argparse (and before numpy is imported)."""
-    for k, arg in enumerate(argv):
-        if arg == "--threads" and k + 1 < len(argv):
-            return int(argv[k + 1])
-        if arg.startswith("--threads="):
-            return int(arg.split("=", 1)[1])
-    return 1
-
-
-THREADS = _threads_from_argv(sys.argv[1:])
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = str(THREADS)
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import _setup  # noqa: F401  (first: pins OPENBLAS_NUM_THREADS before numpy is imported)
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -162,23 +145,14 @@ def bench_loops(args: argparse.Namespace) -> float:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    from common.runner import import_tensorflow
-
-    tf = import_tensorflow()
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"numpy {np.__version__}, tensorflow {tf.__version__}")
-    print(f"threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, TF intra-op "
-          f"{tf.config.threading.get_intra_op_parallelism_threads()}, inter-op "
-          f"{tf.config.threading.get_inter_op_parallelism_threads()}; cores {os.cpu_count()}; "
-          f"1-min load average {load:.2f} (before)")
+    tf = _setup.tensorflow_with_threads(args.threads)
+    load = _setup.print_threads(tf)
     print(f"course CNN forward+backward, float32, images {args.size}x{args.size}x3; median of "
           f"{args.repeats} interleaved rounds")
     results = {m: bench_batch(tf, m, args) for m in args.batches}
     loop_s = bench_loops(args)
     per_example_loop = loop_s / args.loop_batch
-    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load_after = _setup.load_average()
 
     names = list(next(iter(results.values()))["medians"])
     header = f"{'batch':>6}" + "".join(f"{n + ' ms':>20}" for n in names) + \

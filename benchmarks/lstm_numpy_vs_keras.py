@@ -24,24 +24,7 @@ Timings on a shared machine are noisy: the 1-minute load average is printed with
 """
 from __future__ import annotations
 
-import os
-import sys
-
-
-def _threads_from_argv(argv: list[str]) -> int:
-    """Read --threads before argparse (and before numpy is imported)."""
-    for k, arg in enumerate(argv):
-        if arg == "--threads" and k + 1 < len(argv):
-            return int(argv[k + 1])
-        if arg.startswith("--threads="):
-            return int(arg.split("=", 1)[1])
-    return 1
-
-
-THREADS = _threads_from_argv(sys.argv[1:])
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = str(THREADS)
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import _setup  # noqa: F401  (first: pins OPENBLAS_NUM_THREADS before numpy is imported)
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -155,26 +138,17 @@ def bench_one(n_a: int, args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    from common.runner import import_tensorflow
-
-    tf = import_tensorflow()
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    tf = _setup.tensorflow_with_threads(args.threads)
     import keras
 
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"numpy {np.__version__}, tensorflow {tf.__version__}, keras {keras.__version__}")
-    print(f"threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, TF intra-op "
-          f"{tf.config.threading.get_intra_op_parallelism_threads()}, inter-op "
-          f"{tf.config.threading.get_inter_op_parallelism_threads()}; cores {os.cpu_count()}; "
-          f"1-min load average {load:.2f} (before)")
+    load = _setup.print_threads(tf)
     print(f"LSTM forward+backward, float32, T_x={args.steps}, m={args.batch}, n_x={args.inputs}; "
           f"median of {args.repeats} interleaved rounds x {args.number} passes"
           f"{', XLA' if args.xla else ''}")
     results = {}
     for n_a in args.units:
         results[n_a] = bench_one(n_a, args)
-    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load_after = _setup.load_average()
 
     print(f"{'n_a':>5} {'numpy ms':>10} {'keras ms':>10} {'numpy/keras':>12} {'max|a diff|':>12}")
     for n_a, r in results.items():

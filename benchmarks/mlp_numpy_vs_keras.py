@@ -31,24 +31,7 @@ Timings on a shared machine are noisy: the 1-minute load average is printed with
 """
 from __future__ import annotations
 
-import os
-import sys
-
-
-def _threads_from_argv(argv: list[str]) -> int:
-    """Read --threads before argparse (and before numpy is imported)."""
-    for k, arg in enumerate(argv):
-        if arg == "--threads" and k + 1 < len(argv):
-            return int(argv[k + 1])
-        if arg.startswith("--threads="):
-            return int(arg.split("=", 1)[1])
-    return 1
-
-
-THREADS = _threads_from_argv(sys.argv[1:])
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = str(THREADS)
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import _setup  # noqa: F401  (first: pins OPENBLAS_NUM_THREADS before numpy is imported)
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -151,19 +134,10 @@ def keras_fit_runner(keras, X: np.ndarray, Y: np.ndarray):
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    from common.runner import import_tensorflow
-
-    tf = import_tensorflow()
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    tf = _setup.tensorflow_with_threads(args.threads)
     import keras
 
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"numpy {np.__version__}, tensorflow {tf.__version__}, keras {keras.__version__}")
-    print(f"threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, TF intra-op "
-          f"{tf.config.threading.get_intra_op_parallelism_threads()}, inter-op "
-          f"{tf.config.threading.get_inter_op_parallelism_threads()}; cores {os.cpu_count()}; "
-          f"1-min load average {load:.2f} (before)")
+    load = _setup.print_threads(tf)
     X, Y = synthetic2d.moons(args.m, noise=0.2, seed=3)
     keras.utils.set_random_seed(0)
     sides = {"numpy": (numpy_runner(X, Y), args.epochs),
@@ -183,7 +157,7 @@ def main(argv: list[str] | None = None) -> dict:
             run(n_epochs)
             times[name].append((time.perf_counter() - start) * 1000 / n_epochs)
     med = {name: float(np.median(t)) for name, t in times.items()}
-    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load_after = _setup.load_average()
 
     print(f"\n{'side':<34}{'s / 1,000 epochs':>18}{'numpy / side':>14}")
     labels = {"numpy": "numpy engine (float64)",
