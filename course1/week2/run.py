@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from common import datasets, plotting, runner
-from course1.week2 import logistic_regression
+from course1.week2 import logistic_regression, validation
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,8 @@ def main(argv=None) -> dict:
         config = replace(config, learning_rate=args.learning_rate)
     if args.iterations is not None:
         config = replace(config, num_iterations=args.iterations)
+    validation.check_learning_rate(config.learning_rate)  # bad flags fail now, not after loading
+    validation.check_iterations(config.num_iterations)
     # imports TensorFlow: before seeding and the versions line, so both include it
     from course1.week2 import keras_logistic
     out = runner.prepare(args, "course1/week2")
@@ -137,7 +139,7 @@ def main(argv=None) -> dict:
             logistic_regression.predict(X_test, fit.w, fit.b), Y_test)
         rate_results[f"{rate:g}"] = {"train_accuracy": train_acc, "test_accuracy": test_acc,
                                      "final_cost": float(fit.costs[-1])}
-        rate_curves[f"lr {rate:g} (train {train_acc:.0%}, test {test_acc:.0%})"] = fit.costs
+        rate_curves[f"lr {rate:g} (train {train_acc:.1%}, test {test_acc:.0%})"] = fit.costs
 
     # %% Figures
     runner.save_figure(plotting.cost_curves(

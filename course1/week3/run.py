@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from common import plotting, runner, synthetic2d
-from course1.week2 import logistic_regression
+from course1.week2 import logistic_regression, validation
 from course1.week3 import shallow_network
 
 
@@ -74,6 +74,9 @@ def main(argv=None) -> dict:
                         ("iterations", "num_iterations")):
         if getattr(args, flag) is not None:
             config = replace(config, **{field: getattr(args, flag)})
+    validation.check_learning_rate(config.learning_rate)  # bad flags fail now, before the work
+    validation.check_iterations(config.num_iterations)
+    validation.check_iterations(config.hidden_units, "n_h")  # "a whole number >= 1" fits too
     from course1.week3 import tf_shallow  # imports TensorFlow: before seeding and the versions line
 
     out = runner.prepare(args, "course1/week3")

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from common import datasets, plotting, runner
+from course1.week2 import validation
 from course1.week4 import deep_network
 
 TWO_LAYER = (12288, 7, 1)
@@ -90,6 +91,9 @@ def main(argv=None) -> dict:
                         ("keras_steps", "keras_steps")):
         if getattr(args, flag) is not None:
             config = replace(config, **{field: getattr(args, flag)})
+    validation.check_learning_rate(config.learning_rate)  # bad flags fail now, before the work
+    validation.check_iterations(config.num_iterations)
+    validation.check_iterations(config.keras_steps, "keras_steps")
     from course1.week4 import keras_deep  # imports TensorFlow: before seeding and the versions line
 
     out = runner.prepare(args, "course1/week4")

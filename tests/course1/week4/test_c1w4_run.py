@@ -51,8 +51,10 @@ def test_run_rejects_bad_hyperparameters(tmp_path):
     with pytest.raises(ValueError, match="learning_rate must be a positive number"):
         run.main(["--quick", "--data", "synthetic", "--learning-rate", "-1",
                   "--out", str(tmp_path)])
-    with pytest.raises(ValueError, match="num_iterations must be a whole number"):
+    with pytest.raises(ValueError, match="keras_steps must be a whole number"):
         run.main(["--quick", "--data", "synthetic", "--keras-steps", "0", "--out", str(tmp_path)])
+    with pytest.raises(ValueError, match="num_iterations must be a whole number"):
+        run.main(["--quick", "--data", "synthetic", "--iterations", "0", "--out", str(tmp_path)])
 
 
 @pytest.mark.slow
