@@ -93,7 +93,9 @@ def seed_everything(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _atomic_write(path: Path, write) -> Path:
+def atomic_write(path: Path, write) -> Path:
+    """Write a file whole: ``write(tmp)`` fills a temp file beside ``path``, which is then
+    renamed onto ``path``; on any error the temp file is removed and ``path`` is untouched."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -131,7 +133,7 @@ def save_metrics(metrics: dict, path: Path) -> Path:
             json.dump(data, fh, indent=2, sort_keys=True)
             fh.write("\n")
 
-    _atomic_write(path, write)
+    atomic_write(path, write)
     print(f"saved {path}")
     return Path(path)
 
@@ -139,7 +141,7 @@ def save_metrics(metrics: dict, path: Path) -> Path:
 def save_figure(fig, path: Path, dpi: int = 100, close: bool = True) -> Path:
     """Save a matplotlib figure as PNG, whole (temp file then rename); prints the path.
     The figure is closed afterwards unless ``close=False`` (``--show`` keeps figures open)."""
-    _atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png", bbox_inches="tight"))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png", bbox_inches="tight"))
     print(f"saved {path}")
     if close:
         import matplotlib.pyplot as plt

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,16 +334,12 @@ class DNNModel:
         arrays = self._arrays()
         arrays["__config__"] = np.array(json.dumps(self.config()))
         arrays["__input_shape__"] = np.array(self.input_shape, dtype=np.int64)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:          # a file object: np.savez adds no suffix
                 np.savez(fh, **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        return path
+
+        return runner.atomic_write(path, write)
 
     def load_weights(self, path: str | os.PathLike) -> "DNNModel":
         """Read weights written by ``save`` into this model (same layers). Builds the model

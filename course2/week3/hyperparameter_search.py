@@ -360,7 +360,7 @@ def write_results_csv(results: Sequence[TrialResult], path: Path) -> Path:
             writer.writeheader()
             writer.writerows(rows)
 
-    runner._atomic_write(path, write)
+    runner.atomic_write(path, write)
     print(f"saved {path}")
     return Path(path)
 
@@ -375,7 +375,7 @@ def write_results_json(results: Sequence[TrialResult], path: Path) -> Path:
             json.dump(rows, fh, indent=1)
             fh.write("\n")
 
-    runner._atomic_write(path, write)
+    runner.atomic_write(path, write)
     print(f"saved {path}")
     return Path(path)
 
