@@ -17,7 +17,7 @@ What it shows:
 
 Default: "resnet_mini" (the same blocks, three narrower stages, 231,302 parameters) for 10
 epochs, about a minute on two CPU cores. --arch resnet50 trains the course's ResNet-50 (23.6M
-parameters; about a minute per epoch on two CPU cores, 10 epochs). --quick: "resnet_tiny" on
+parameters; 30-55 s per epoch on two CPU cores, about 9 minutes for its 10 epochs). --quick: "resnet_tiny" on
 480 images for 5 epochs, a few seconds after TensorFlow starts.
 
     python course4/week2/run.py                 # resnet_mini on SIGNS (course files or stand-in)
