@@ -31,13 +31,12 @@ are plain functions of ``(x, params, ...)``; ``LowLevelResNet`` holds the variab
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 
+from common import runner
 from common.runner import import_tensorflow
 from course4.week2 import architectures
 from course4.week2.architectures import ResNetSpec
@@ -281,11 +280,10 @@ class LowLevelResNet(tf.Module):
         kind = _file_kind(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         weights = self.get_weights()
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
+
+        def write(tmp: str) -> None:
             if kind == "npz":
-                with open(tmp, "wb") as fh:
+                with open(tmp, "wb") as fh:       # a file object: np.savez adds no suffix
                     np.savez(fh, **weights)
             else:
                 import h5py
@@ -294,12 +292,8 @@ class LowLevelResNet(tf.Module):
                     fh.attrs["architecture"] = self.spec.name
                     for name, value in weights.items():
                         fh[name] = value
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        return path
+
+        return runner.atomic_write(path, write)
 
     def load(self, path: str | Path) -> None:
         """Read variables written by ``save`` (``.npz`` with allow_pickle=False or
