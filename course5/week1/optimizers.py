@@ -1,74 +1,65 @@
-"""Two update rules for the language model: plain gradient descent (the course's choice for
-this model) and Adam (course 2 week 2), each with its per-parameter state made explicit.
+"""The language model's update rules: the Course 2 optimizers applied to a dict of parameters.
+
+The update rules themselves live in course2/week2 (plain gradient descent, the course's
+choice for this model, and Adam with bias correction), each with an explicit per-parameter
+state. This module only adapts them to the character model's parameter dictionaries, whose
+gradients are keyed "d" + name:
 
     sgd:   W -= learning_rate * dW
     adam:  v = beta1 v + (1 - beta1) dW        s = beta2 s + (1 - beta2) dW**2
            W -= learning_rate * (v / (1 - beta1**t)) / (sqrt(s / (1 - beta2**t)) + epsilon)
 
-``update(params, grads, state)`` changes ``params`` in place; gradients are keyed "d" + name.
+    opt = make("adam", 0.005)
+    state = opt.init(params)
+    opt.update(params, grads, state)        # params change in place
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from common import runner
+from course2.week2 import optimizers as rules
 
 NAMES = ("sgd", "adam")
 
 
 @dataclass
-class AdamState:
-    """First and second moment estimates per parameter, and the step count t."""
+class DictState:
+    """One update rule's state per parameter name, and the number of updates t."""
 
-    v: dict[str, np.ndarray] = field(default_factory=dict)
-    s: dict[str, np.ndarray] = field(default_factory=dict)
+    per_param: dict[str, Any] = field(default_factory=dict)
     t: int = 0
 
 
-class SGD:
-    def __init__(self, learning_rate: float) -> None:
-        self.learning_rate = runner.check_positive("learning_rate", learning_rate)
+class DictOptimizer:
+    """Apply a Course 2 update rule (``init_state`` / ``update``) to every array of a dict."""
 
-    def init(self, params: dict[str, np.ndarray]) -> None:
-        return None
+    def __init__(self, rule) -> None:
+        self.rule = rule
+        self.learning_rate = rule.learning_rate
 
-    def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray],
-               state=None) -> None:
-        for k, W in params.items():
-            W -= self.learning_rate * grads["d" + k]
-
-
-class Adam:
-    def __init__(self, learning_rate: float, beta1: float = 0.9, beta2: float = 0.999,
-                 epsilon: float = 1e-8) -> None:
-        self.learning_rate = runner.check_positive("learning_rate", learning_rate)
-        for name, beta in (("beta1", beta1), ("beta2", beta2)):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name} must be in [0, 1), got {beta!r}")
-        self.beta1, self.beta2 = beta1, beta2
-        self.epsilon = runner.check_positive("epsilon", epsilon)
-
-    def init(self, params: dict[str, np.ndarray]) -> AdamState:
-        return AdamState({k: np.zeros_like(W) for k, W in params.items()},
-                         {k: np.zeros_like(W) for k, W in params.items()}, 0)
+    def init(self, params: dict[str, np.ndarray]) -> DictState:
+        return DictState({k: self.rule.init_state(W) for k, W in params.items()})
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray],
-               state: AdamState) -> None:
+               state: DictState) -> None:
         state.t += 1
-        c1, c2 = 1.0 - self.beta1 ** state.t, 1.0 - self.beta2 ** state.t
         for k, W in params.items():
-            g = grads["d" + k]
-            v, s = state.v[k], state.s[k]
-            v *= self.beta1
-            v += (1.0 - self.beta1) * g
-            s *= self.beta2
-            s += (1.0 - self.beta2) * g * g
-            W -= self.learning_rate * (v / c1) / (np.sqrt(s / c2) + self.epsilon)
+            self.rule.update(W, grads["d" + k], state.per_param[k], self.learning_rate)
 
 
-def make(name: str, learning_rate: float):
+def SGD(learning_rate: float) -> DictOptimizer:  # noqa: N802 - reads like a class
+    return DictOptimizer(rules.GradientDescent(learning_rate))
+
+
+def Adam(learning_rate: float, beta1: float = 0.9, beta2: float = 0.999,  # noqa: N802
+         epsilon: float = 1e-8) -> DictOptimizer:
+    return DictOptimizer(rules.Adam(learning_rate, beta1, beta2, epsilon))
+
+
+def make(name: str, learning_rate: float) -> DictOptimizer:
     """"sgd" or "adam"."""
     if name == "sgd":
         return SGD(learning_rate)

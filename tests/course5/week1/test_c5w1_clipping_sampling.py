@@ -54,7 +54,8 @@ def test_clipping_errors(grads):
 def test_sgd_and_adam_steps():
     params = {"W": np.array([1.0, -2.0])}
     grads = {"dW": np.array([0.5, -4.0])}
-    optimizers.SGD(0.1).update(params, grads)
+    sgd = optimizers.SGD(0.1)
+    sgd.update(params, grads, sgd.init(params))
     np.testing.assert_allclose(params["W"], [0.95, -1.6])
     adam = optimizers.Adam(0.01)
     state = adam.init(params)
