@@ -57,11 +57,12 @@ FUR = {
 EYE_COLOURS = [(120, 190, 60), (220, 190, 40), (80, 150, 220), (200, 140, 40)]
 PINK = (226, 140, 150)
 BACKGROUND_SATURATION = 0.5
-OUTDOORS_CAT = 0.15
-OUTDOORS_NON_CAT = 0.5
-POSE_WEIGHTS = (0.4, 0.35, 0.25)
-CLUTTER_PROBABILITY = 0.5
-BRIGHTNESS = (-30, 30)
+OUTDOORS_CAT = 0.1
+OUTDOORS_NON_CAT = 0.65
+POSE_WEIGHTS = (0.55, 0.35, 0.1)
+CLUTTER_PROBABILITY = 0.25
+BRIGHTNESS = (-60, 0)
+BACKDROP_GAP = (90, 140)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,6 +84,24 @@ def _fur(rng: np.random.Generator) -> tuple[tuple[int, int, int], bool]:
     """A fur colour (jittered) and whether the coat has tabby stripes."""
     name = list(FUR)[rng.integers(len(FUR))]
     return _jitter(FUR[name], rng), bool(rng.random() < 0.3)
+
+
+def light_against(canvas: Image.Image, colour: tuple[int, int, int], rng: np.random.Generator
+                  ) -> None:
+    """Re-light the backdrop (in place) so that an animal of ``colour`` stands out.
+
+    Behind a light coat the backdrop is made darker, behind a dark coat lighter, by
+    ``BACKDROP_GAP`` grey levels or so (as in photos people keep). An animal is then a light
+    shape on dark or a dark shape on light: the two cancel in a pixel-wise average, which is
+    all a linear model can weigh, while a network with hidden ReLU units can learn both.
+    """
+    array = np.asarray(canvas, dtype=np.float32)
+    brightness = float(np.mean(colour))
+    gap = rng.uniform(*BACKDROP_GAP)
+    target = brightness - gap if brightness >= 128 else brightness + gap
+    target = float(np.clip(target, 35, 215))
+    array = np.clip(array + (target - array.mean()), 0, 255)
+    canvas.paste(Image.fromarray(array.astype(np.uint8), "RGB"))
 
 
 def _darker(colour: tuple[int, int, int], factor: float = 0.6) -> tuple[int, int, int]:
@@ -309,6 +328,7 @@ def draw_tail(draw, x, y, r, fur, facing, rng) -> None:
 def draw_cat(canvas: Image.Image, rng: np.random.Generator) -> None:
     """A whole cat (face close-up, sitting or lying) drawn onto ``canvas``."""
     fur, tabby = _fur(rng)
+    light_against(canvas, fur, rng)
     pose = ("face", "sitting", "lying")[rng.choice(3, p=POSE_WEIGHTS)]
     facing = 1 if rng.random() < 0.5 else -1
     tilt = rng.uniform(-0.35, 0.35)
@@ -355,8 +375,9 @@ def _simple_eyes(draw, cx, cy, r, rng) -> None:
 
 def draw_bear(canvas: Image.Image, rng: np.random.Generator) -> None:
     """A round head with round ears (bear, mouse): a cat without the pointed ears."""
-    draw = ImageDraw.Draw(canvas)
     fur, _ = _fur(rng)
+    light_against(canvas, fur, rng)
+    draw = ImageDraw.Draw(canvas)
     cx, cy, r = _animal_head_place(rng)
     ear = rng.uniform(0.3, 0.5) * r
     for side in (-1, 1):
@@ -371,8 +392,9 @@ def draw_bear(canvas: Image.Image, rng: np.random.Generator) -> None:
 
 def draw_dog(canvas: Image.Image, rng: np.random.Generator) -> None:
     """A head with long floppy ears hanging down and a snout."""
-    draw = ImageDraw.Draw(canvas)
     fur, _ = _fur(rng)
+    light_against(canvas, fur, rng)
+    draw = ImageDraw.Draw(canvas)
     ear_colour = _darker(fur, 0.7) if rng.random() < 0.6 else fur
     cx, cy, r = _animal_head_place(rng)
     if rng.random() < 0.5:
@@ -389,8 +411,9 @@ def draw_dog(canvas: Image.Image, rng: np.random.Generator) -> None:
 
 def draw_seal(canvas: Image.Image, rng: np.random.Generator) -> None:
     """An ear-less round face with cat-like eyes, nose and whiskers (seal, otter, smiley)."""
-    draw = ImageDraw.Draw(canvas)
     fur, _ = _fur(rng)
+    light_against(canvas, fur, rng)
+    draw = ImageDraw.Draw(canvas)
     cx, cy, r = _animal_head_place(rng)
     tilt = rng.uniform(-0.35, 0.35)
     if rng.random() < 0.4:
@@ -403,8 +426,9 @@ def draw_seal(canvas: Image.Image, rng: np.random.Generator) -> None:
 
 def draw_bird(canvas: Image.Image, rng: np.random.Generator) -> None:
     """A round bird: body, head, a triangular beak, a wing and an eye."""
-    draw = ImageDraw.Draw(canvas)
     colour = _random_colour(rng) if rng.random() < 0.6 else _fur(rng)[0]
+    light_against(canvas, colour, rng)
+    draw = ImageDraw.Draw(canvas)
     facing = 1 if rng.random() < 0.5 else -1
     r = rng.uniform(0.1, 0.2) * CANVAS
     cx, cy = rng.uniform(0.3, 0.7) * CANVAS, rng.uniform(0.4, 0.7) * CANVAS

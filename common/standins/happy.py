@@ -37,7 +37,8 @@ SKIN_TONES = [(255, 224, 196), (241, 194, 156), (224, 172, 128), (198, 134, 94),
               (160, 104, 70), (120, 76, 52), (88, 56, 40)]
 HAIR_COLOURS = [(20, 16, 14), (70, 44, 26), (130, 86, 44), (210, 170, 90), (160, 60, 30),
                 (170, 170, 170), (240, 240, 235)]
-LIPS = (150, 50, 60)
+LIPS = (110, 30, 40)          # mouth lines on light skin
+LIPS_ON_DARK = (215, 130, 135)  # mouth lines on dark skin
 Point = tuple[float, float]
 
 
@@ -53,6 +54,11 @@ def _random_colour(rng: np.random.Generator) -> tuple[int, int, int]:
 
 def _darker(colour, factor: float = 0.6) -> tuple[int, int, int]:
     return tuple(int(v * factor) for v in colour)
+
+
+def lip_colour(skin, rng: np.random.Generator) -> tuple[int, int, int]:
+    """A mouth colour that shows on ``skin``: dark red on light skin, pink on dark skin."""
+    return _jitter(LIPS if np.mean(skin) > 110 else LIPS_ON_DARK, rng, 20)
 
 
 class Face:
@@ -215,57 +221,62 @@ def draw_beard(draw, face: Face, colour) -> None:
 MOUTH_V = 0.5    # the mouth's height on the face
 
 
-def draw_smile(draw, face: Face, rng) -> None:
+def _mouth_width(face: Face) -> int:
+    return max(3, int(face.rx / 7))
+
+
+def draw_smile(draw, face: Face, lips, rng) -> None:
     """Happy: an upward curve (corners higher than the middle), closed or open with teeth."""
-    half = rng.uniform(0.25, 0.42)
-    bend = rng.uniform(0.1, 0.22)
-    top = face.curve(-half, half, MOUTH_V - 0.04, bend * 0.6)
+    half = rng.uniform(0.3, 0.45)
+    bend = rng.uniform(0.14, 0.26)
     if rng.random() < 0.5:      # open smile: dark crescent, a band of teeth
-        bottom = face.curve(-half, half, MOUTH_V - 0.04, bend * 1.6)
+        top = face.curve(-half, half, MOUTH_V - 0.06, bend * 0.5)
+        bottom = face.curve(-half, half, MOUTH_V - 0.06, bend * 1.5)
         draw.polygon(top + bottom[::-1], fill=(70, 20, 25))
-        teeth = face.curve(-half * 0.8, half * 0.8, MOUTH_V + 0.02, bend * 0.5)
+        teeth = face.curve(-half * 0.75, half * 0.75, MOUTH_V - 0.02, bend * 0.45)
         draw.line(teeth, fill=(240, 240, 235), width=max(2, int(face.rx / 10)))
     else:                       # closed smile: a thick arc
-        draw.line(face.curve(-half, half, MOUTH_V - 0.04, bend), fill=_jitter(LIPS, rng, 30),
-                  width=max(2, int(face.rx / 9)), joint="curve")
+        draw.line(face.curve(-half, half, MOUTH_V - 0.06, bend), fill=lips,
+                  width=_mouth_width(face), joint="curve")
 
 
-def draw_straight_mouth(draw, face: Face, rng) -> None:
+def draw_straight_mouth(draw, face: Face, lips, rng) -> None:
     """Not happy: a flat, nearly straight line (a tiny random bend either way)."""
-    half = rng.uniform(0.2, 0.38)
-    draw.line(face.curve(-half, half, MOUTH_V, rng.uniform(-0.02, 0.02)),
-              fill=_jitter(LIPS, rng, 30), width=max(2, int(face.rx / 9)), joint="curve")
+    half = rng.uniform(0.22, 0.4)
+    draw.line(face.curve(-half, half, MOUTH_V, rng.uniform(-0.02, 0.02)), fill=lips,
+              width=_mouth_width(face), joint="curve")
 
 
-def draw_frown(draw, face: Face, rng) -> None:
+def draw_frown(draw, face: Face, lips, rng) -> None:
     """Not happy: a downward curve (corners lower than the middle)."""
-    half = rng.uniform(0.22, 0.38)
-    draw.line(face.curve(-half, half, MOUTH_V + 0.06, -rng.uniform(0.08, 0.18)),
-              fill=_jitter(LIPS, rng, 30), width=max(2, int(face.rx / 9)), joint="curve")
+    half = rng.uniform(0.25, 0.4)
+    draw.line(face.curve(-half, half, MOUTH_V + 0.08, -rng.uniform(0.1, 0.2)), fill=lips,
+              width=_mouth_width(face), joint="curve")
 
 
-def draw_o_mouth(draw, face: Face, rng) -> None:
+def draw_o_mouth(draw, face: Face, lips, rng) -> None:
     """Not happy: a small open 'o' (surprise)."""
     face.disc(draw, 0, MOUTH_V, rng.uniform(0.08, 0.13), (70, 20, 25), ry=rng.uniform(0.1, 0.16))
 
 
-def draw_wavy_mouth(draw, face: Face, rng) -> None:
+def draw_wavy_mouth(draw, face: Face, lips, rng) -> None:
     """Not happy: an unsure wavy line."""
     half = rng.uniform(0.22, 0.35)
     us = np.linspace(-half, half, 9)
     amplitude = rng.uniform(0.02, 0.05)
     points = [face.at(u, MOUTH_V + amplitude * math.sin(u / half * 2 * math.pi)) for u in us]
-    draw.line(points, fill=_jitter(LIPS, rng, 30), width=max(2, int(face.rx / 10)))
+    draw.line(points, fill=lips, width=_mouth_width(face))
 
 
 NOT_HAPPY_MOUTHS = (draw_straight_mouth, draw_frown, draw_o_mouth, draw_wavy_mouth)
 
 
-def draw_mouth(draw, face: Face, happy: bool, rng) -> None:
+def draw_mouth(draw, face: Face, happy: bool, lips, rng) -> None:
+    """A smile when ``happy``, else one of ``NOT_HAPPY_MOUTHS``."""
     if happy:
-        draw_smile(draw, face, rng)
+        draw_smile(draw, face, lips, rng)
     else:
-        NOT_HAPPY_MOUTHS[rng.choice(4, p=[0.4, 0.3, 0.15, 0.15])](draw, face, rng)
+        NOT_HAPPY_MOUTHS[rng.choice(4, p=[0.4, 0.3, 0.15, 0.15])](draw, face, lips, rng)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,9 +286,9 @@ def draw_example(happy: bool, rng: np.random.Generator) -> np.ndarray:
     """One (SIZE, SIZE, 3) uint8 image of a face, smiling when ``happy``."""
     canvas = draw_wall(rng)
     draw = ImageDraw.Draw(canvas)
-    rx = rng.uniform(0.2, 0.3) * CANVAS
-    face = Face(cx=rng.uniform(0.35, 0.65) * CANVAS, cy=rng.uniform(0.4, 0.58) * CANVAS,
-                rx=rx, ry=rx * rng.uniform(1.15, 1.35), tilt=rng.uniform(-0.2, 0.2))
+    rx = rng.uniform(0.25, 0.3) * CANVAS
+    face = Face(cx=rng.uniform(0.45, 0.55) * CANVAS, cy=rng.uniform(0.45, 0.53) * CANVAS,
+                rx=rx, ry=rx * rng.uniform(1.15, 1.3), tilt=rng.uniform(-0.1, 0.1))
     skin = _jitter(SKIN_TONES[rng.integers(len(SKIN_TONES))], rng)
     hair = _jitter(HAIR_COLOURS[rng.integers(len(HAIR_COLOURS))], rng)
     style = ("short", "long", "bald", "bun")[rng.choice(4, p=[0.4, 0.3, 0.15, 0.15])]
@@ -295,7 +306,7 @@ def draw_example(happy: bool, rng: np.random.Generator) -> np.ndarray:
     draw_nose(draw, face, skin)
     if rng.random() < 0.15:
         draw_beard(draw, face, hair)
-    draw_mouth(draw, face, happy, rng)
+    draw_mouth(draw, face, happy, lip_colour(skin, rng), rng)
     if rng.random() < 0.25:
         draw_glasses(draw, face, rng)
     if rng.random() < 0.15:
