@@ -89,6 +89,20 @@ def test_whole_network_gradients_equal_tensorflow_autodiff(hidden, problem):
     np.testing.assert_allclose(keras_deep.predict_proba(model, X), AL, rtol=1e-12)
 
 
+def test_a_one_layer_network_is_week_2s_logistic_regression(problem):
+    from course1.week2 import logistic_regression as lr
+
+    X, Y, _ = problem
+    p = random_parameters(np.random.default_rng(5), dims=[DIMS[0], 1])
+    AL, caches = dn.model_forward(X, p)
+    grads = dn.model_backward(AL, Y, caches)
+    A, cache = lr.forward(X, p["W1"].T, float(p["b1"][0, 0]))
+    reference = lr.backward(Y, cache)
+    np.testing.assert_allclose(AL, A, rtol=1e-14)
+    np.testing.assert_allclose(grads["dW1"], reference.dw.T, rtol=1e-12)
+    assert grads["db1"][0, 0] == pytest.approx(reference.db, rel=1e-12)
+
+
 def test_the_lectures_dAL_path_gives_the_same_dZL(problem):
     X, Y, p = problem
     AL, caches = dn.model_forward(X, p)
