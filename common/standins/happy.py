@@ -16,8 +16,8 @@ carries the label:
 Other things vary on both sides so that they say nothing about the label: the face's
 position, size and tilt; skin, hair, wall and clothing colours; glasses, earrings, a beard
 (drawn below the mouth, never over it); brightness and pixel noise. Classes are balanced.
-A small Keras CNN learns it to well above 85% test accuracy; a linear model does worse,
-because the mouth moves with the face.
+The course's small Keras model (7x7 convolution, batch norm, max-pool, one sigmoid unit;
+Adam, batch 16) reaches about 90% test accuracy after 10 epochs (about 80% after 6).
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ SKIN_TONES = [(255, 224, 196), (241, 194, 156), (224, 172, 128), (198, 134, 94),
               (160, 104, 70), (120, 76, 52), (88, 56, 40)]
 HAIR_COLOURS = [(20, 16, 14), (70, 44, 26), (130, 86, 44), (210, 170, 90), (160, 60, 30),
                 (170, 170, 170), (240, 240, 235)]
+IRIS_COLOURS = [(70, 45, 25), (60, 110, 170), (70, 120, 60), (40, 30, 25)]
 LIPS = (110, 30, 40)          # mouth lines on light skin
 LIPS_ON_DARK = (215, 130, 135)  # mouth lines on dark skin
 Point = tuple[float, float]
@@ -124,6 +125,7 @@ def draw_hair_back(draw, face: Face, colour, style: str) -> None:
 
 
 def draw_ears(draw, face: Face, skin) -> None:
+    """Two ears at the sides of the head."""
     for side in (-1, 1):
         face.disc(draw, side * 0.98, 0.05, 0.16, skin, ry=0.26)
 
@@ -134,7 +136,7 @@ def draw_head(draw, face: Face, skin) -> None:
                  fill=skin)
 
 
-def draw_hair_top(draw, face: Face, colour, style: str, rng) -> None:
+def draw_hair_top(draw, face: Face, colour, style: str) -> None:
     """Hair on top of the head (short, long or a bun), or nothing when bald."""
     if style == "bald":
         return
@@ -150,8 +152,8 @@ def draw_hat(draw, face: Face, rng) -> None:
     colour = _random_colour(rng)
     x, y = face.at(0, -0.7)
     if rng.random() < 0.5:
-        draw.rectangle([x - 1.3 * face.rx, y - 0.05 * face.ry, x + 1.3 * face.rx, y + 0.1 * face.ry],
-                       fill=colour)
+        brim = [x - 1.3 * face.rx, y - 0.05 * face.ry, x + 1.3 * face.rx, y + 0.1 * face.ry]
+        draw.rectangle(brim, fill=colour)
         draw.rectangle([x - 0.75 * face.rx, y - 0.8 * face.ry, x + 0.75 * face.rx, y], fill=colour)
     else:
         draw.chord([x - 1.05 * face.rx, y - 0.75 * face.ry, x + 1.05 * face.rx, y + 0.5 * face.ry],
@@ -163,7 +165,7 @@ def draw_hat(draw, face: Face, rng) -> None:
 # ---------------------------------------------------------------------------------------------
 def draw_eyes(draw, face: Face, rng) -> None:
     """White eyes with a coloured iris and a pupil, sometimes closed (a short arc)."""
-    iris = _jitter([(70, 45, 25), (60, 110, 170), (70, 120, 60), (40, 30, 25)][rng.integers(4)], rng)
+    iris = _jitter(IRIS_COLOURS[rng.integers(len(IRIS_COLOURS))], rng)
     look = rng.uniform(-0.05, 0.05)
     for side in (-1, 1):
         if rng.random() < 0.05:
@@ -228,7 +230,7 @@ def _mouth_width(face: Face) -> int:
 def draw_smile(draw, face: Face, lips, rng) -> None:
     """Happy: an upward curve (corners higher than the middle), closed or open with teeth."""
     half = rng.uniform(0.3, 0.45)
-    bend = rng.uniform(0.14, 0.26)
+    bend = rng.uniform(0.18, 0.3)
     if rng.random() < 0.5:      # open smile: dark crescent, a band of teeth
         top = face.curve(-half, half, MOUTH_V - 0.06, bend * 0.5)
         bottom = face.curve(-half, half, MOUTH_V - 0.06, bend * 1.5)
@@ -300,7 +302,7 @@ def draw_example(happy: bool, rng: np.random.Generator) -> np.ndarray:
     if rng.random() < 0.2:
         draw_hat(draw, face, rng)
     else:
-        draw_hair_top(draw, face, hair, style, rng)
+        draw_hair_top(draw, face, hair, style)
     draw_eyes(draw, face, rng)
     draw_eyebrows(draw, face, _darker(hair, 0.8), rng)
     draw_nose(draw, face, skin)

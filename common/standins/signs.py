@@ -17,13 +17,15 @@ of raised digits:
   middle instead, as people do);
 * 5: all five digits spread.
 
-Each hand varies in skin tone, size, position, rotation (about +-30 degrees), left or right
-hand, finger spread and length, on a light wall (plain or shaded, sometimes tinted) with
-pixel noise. Classes are balanced (equal counts, shuffled).
+Each hand varies in skin tone, size, position, rotation (up to 20 degrees either way), left
+or right hand, finger spread and length, on a light wall (plain or shaded, sometimes tinted)
+with pixel noise. Classes are balanced (equal counts, shuffled).
 
-It is learnable but not trivial: counting fingers that may touch, at any angle, needs more
-than a template. A small CNN learns it well; a 3-layer MLP ``[12288, 25, 12, 6]`` gets well
-above chance (1/6), see the report that introduced this module and its test.
+It is learnable but not trivial: counting fingers that may touch, at an angle, takes more
+than a template. Measured on seed 0 (CPU, Keras): the 3-layer MLP ``[12288, 25, 12, 6]``
+(Adam 1e-4, batch 32, 300 epochs) and the course's small CNN (conv 4x4x8, pool 8, conv
+2x2x16, pool 4, softmax; Adam 0.01, batch 64, 40 epochs) both land far above chance (1/6);
+the figures are in the report that introduced this module.
 """
 from __future__ import annotations
 
@@ -146,15 +148,14 @@ def draw_hand(canvas: Image.Image, count: int, rng: np.random.Generator) -> None
     draw = ImageDraw.Draw(canvas)
     skin = _jitter(SKIN_TONES[rng.integers(len(SKIN_TONES))], rng)
     edge = _shade(skin, rng.uniform(0.55, 0.75))
-    scale = rng.uniform(0.26, 0.36) * CANVAS                 # pixels per palm width
-    place = make_placer(CANVAS / 2 + rng.uniform(-0.1, 0.1) * CANVAS,
-                        CANVAS / 2 + rng.uniform(0.0, 0.15) * CANVAS,
-                        scale, math.radians(rng.uniform(-30, 30)), bool(rng.random() < 0.5))
+    scale = rng.uniform(0.3, 0.38) * CANVAS                  # pixels per palm width
+    place = make_placer(CANVAS * rng.uniform(0.42, 0.58), CANVAS * rng.uniform(0.62, 0.72),
+                        scale, math.radians(rng.uniform(-20, 20)), bool(rng.random() < 0.5))
     height = rng.uniform(0.95, 1.15)                         # palm height / palm width
     raised, thumb_up = digits_for(count, rng)
     folded = [i for i in range(4) if i not in raised]
     reach = rng.uniform(0.8, 1.05) * height
-    spread = rng.uniform(0.02, 0.16)
+    spread = rng.uniform(0.06, 0.2)
     fingers = [finger_segment(height, i, reach * FINGER_LENGTHS[i] * rng.uniform(0.9, 1.1), spread)
                for i in raised]
     thumb_base = (-0.42, 0.15 * height)
