@@ -28,6 +28,10 @@ import numpy as np
 from common.datasets import DATA_CHOICES, REPO_ROOT
 
 
+# Set by ``prepare``: with ``--show`` the saved figures stay open for ``finish`` to show.
+_KEEP_FIGURES_OPEN = False
+
+
 class NonFiniteLossError(FloatingPointError):
     """Training stopped because the loss became NaN or infinite."""
 
@@ -54,7 +58,9 @@ def prepare(args: argparse.Namespace, course_week: str) -> Path:
     """Pick the matplotlib backend, create the output folder, print one versions line."""
     import matplotlib
 
-    if not getattr(args, "show", False):
+    global _KEEP_FIGURES_OPEN
+    _KEEP_FIGURES_OPEN = bool(getattr(args, "show", False))
+    if not _KEEP_FIGURES_OPEN:
         matplotlib.use("Agg")
     out = Path(args.out) if getattr(args, "out", None) else REPO_ROOT / "outputs" / course_week
     out.mkdir(parents=True, exist_ok=True)
@@ -102,6 +108,10 @@ def atomic_write(path: Path, write) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        # mkstemp makes the file owner-only (0600); give it the usual permissions instead
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -138,11 +148,15 @@ def save_metrics(metrics: dict, path: Path) -> Path:
     return Path(path)
 
 
-def save_figure(fig, path: Path, dpi: int = 100, close: bool = True) -> Path:
+def save_figure(fig, path: Path, dpi: int = 100, close: bool | None = None) -> Path:
     """Save a matplotlib figure as PNG, whole (temp file then rename); prints the path.
-    The figure is closed afterwards unless ``close=False`` (``--show`` keeps figures open)."""
+
+    The figure is closed afterwards, except when ``prepare`` saw ``--show`` (then it stays open
+    for ``finish`` to show); ``close=True/False`` overrides that."""
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png", bbox_inches="tight"))
     print(f"saved {path}")
+    if close is None:
+        close = not _KEEP_FIGURES_OPEN
     if close:
         import matplotlib.pyplot as plt
 

@@ -158,3 +158,36 @@ def test_plotting_returns_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_save_figure_closes_figures_unless_show_was_given(tmp_path):
+    import argparse
+
+    import matplotlib.pyplot as plt
+
+    try:
+        runner.prepare(argparse.Namespace(show=False, out=tmp_path), "x")
+        fig = plt.figure()
+        runner.save_figure(fig, tmp_path / "a.png")
+        assert not plt.fignum_exists(fig.number)
+        runner.prepare(argparse.Namespace(show=True, out=tmp_path), "x")
+        fig = plt.figure()
+        runner.save_figure(fig, tmp_path / "b.png")
+        assert plt.fignum_exists(fig.number), "--show must keep the saved figure open"
+        runner.save_figure(fig, tmp_path / "c.png", close=True)
+        assert not plt.fignum_exists(fig.number)
+    finally:
+        runner._KEEP_FIGURES_OPEN = False
+        plt.close("all")
+
+
+def test_atomic_write_gives_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        path = runner.save_metrics({"x": 1}, tmp_path / "metrics.json")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
