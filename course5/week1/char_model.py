@@ -8,9 +8,16 @@ names (``vocab.make_batch``):
     J            = (1/m) sum over names and steps of -log y_hat<t>[y<t>]
 
 so J is the course's per-name loss (the sum over a name's characters), averaged over the m
-names of the batch; with m = 1 it is exactly the course's per-example loss. The loss per
-character (J m / number of characters) is what we report: a model that knows nothing scores
-ln(V) (ln 27 ~ 3.30 for a-z plus the end token).
+names of the batch; with m = 1 it is exactly the course's per-example loss. What we report is
+the loss per character: the cross-entropy summed over every predicted character of the batch
+(each name's letters and its end token), divided by the number of those characters,
+
+    loss_per_char = sum over names and steps of -log y_hat<t>[y<t>] / sum over names of (len + 1)
+                  = J m / n_chars
+
+a character-weighted mean (long names count more than short ones; for one name it is that
+name's loss / (len + 1)). A model that knows nothing scores ln(V) (ln 27 ~ 3.30 for a-z plus
+the end token).
 
 Parameters are one dict: the recurrent layer's (``Wax, Waa, ba`` or ``Wf, bf, ...``) and the
 output's ``Wya (V, n_a)``, ``by (V, 1)``; gradients use the same names with a "d" in front.
@@ -70,9 +77,9 @@ def infer_cell(params: dict[str, np.ndarray]) -> str:
 
 class Evaluation(NamedTuple):
     loss: float              # J: summed over each name's characters, averaged over names
-    loss_per_char: float     # summed cross-entropy / number of predicted characters
+    loss_per_char: float     # cross-entropy summed over all the batch's characters / n_chars
     accuracy: float          # next-character top-1 accuracy over the predicted characters
-    n_chars: int
+    n_chars: int             # predicted characters in the batch: sum of (len(name) + 1)
 
 
 def _forward(params: dict[str, np.ndarray], batch: Batch):

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from common import plotting, runner
-from course5.week1 import sampling, text_generator
+from course5.week1 import text_generator
 from course5.week1.default_text import DEFAULT_TEXT
 from course5.week1.vocab import Vocabulary
 
@@ -69,8 +69,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="sampling temperature(s) (default "
                              f"{' '.join(map(str, h.temperatures))})")
     parser.add_argument("--seed-text", default=None,
-                        help="start of every sample (default: the start of the text); its "
-                             "characters must occur in the text")
+                        help="start of every sample (default: the start of the text); "
+                             "lower-cased like the text unless --keep-case; its characters "
+                             "must occur in the text")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--quick", action="store_true", help="a few seconds' run (tests)")
     parser.add_argument("--out", type=Path, default=None,
@@ -93,10 +94,22 @@ def hyperparameters(args: argparse.Namespace) -> Hyperparameters:
     for name in ("seq_len", "step", "units", "epochs"):
         if getattr(h, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(h, name)}")
-    runner.check_positive("learning_rate", h.learning_rate)
+    if h.length < 0:
+        raise ValueError(f"--length must be >= 0, got {h.length}")
+    runner.check_positive("--learning-rate", h.learning_rate)
     for t in h.temperatures:
-        sampling.check_temperature(t)
+        runner.check_positive("--temperature", t)
+    if args.seed_text is not None and not args.seed_text:
+        raise ValueError("--seed-text must contain at least one character, got ''")
     return h
+
+
+def seed_text_for(args: argparse.Namespace, text: str, seq_len: int) -> str:
+    """The start of every sample: ``--seed-text``, lower-cased the same way as the text
+    (``str.lower``) unless ``--keep-case``; by default the first ``seq_len`` characters."""
+    if args.seed_text is None:
+        return text[:seq_len]
+    return args.seed_text if args.keep_case else args.seed_text.lower()
 
 
 def main(argv=None) -> dict:
@@ -120,6 +133,8 @@ def main(argv=None) -> dict:
         print(f"text: {args.text} ({len(text)} characters)")
     vocab = Vocabulary.from_text(text)
     indices = vocab.encode(text)
+    seed_text = seed_text_for(args, text, h.seq_len)
+    vocab.encode(seed_text)                 # a seed character outside the text fails here
     train_ix, held_ix = text_generator.split_text(indices, h.held_out_fraction, h.seq_len)
     train = text_generator.make_windows(train_ix, h.seq_len, h.step)
     held = text_generator.make_windows(held_ix, h.seq_len, 1) if len(held_ix) else None
@@ -144,7 +159,6 @@ def main(argv=None) -> dict:
     train_loss, train_acc = model.evaluate(train.X, train.y, batch_size=256, verbose=0)
     test_loss, test_acc = (model.evaluate(held.X, held.y, batch_size=256, verbose=0)
                            if held else (float("nan"), float("nan")))
-    seed_text = args.seed_text if args.seed_text is not None else text[:h.seq_len]
     sampler = text_generator.TextSampler(model, vocab, h.seq_len)
     samples = {}
     for t in h.temperatures:

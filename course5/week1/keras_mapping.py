@@ -61,14 +61,14 @@ def state_to_keras(a: np.ndarray) -> np.ndarray:
     """(n_a, m) -> (m, n_a)."""
     if np.ndim(a) != 2:
         raise ValueError(f"expected a state of shape (n_a, m), got {np.shape(a)}")
-    return np.transpose(a)
+    return np.transpose(a)                                # (n_a, m) -> (m, n_a)
 
 
 def state_from_keras(a: np.ndarray) -> np.ndarray:
     """(m, n_a) -> (n_a, m)."""
     if np.ndim(a) != 2:
         raise ValueError(f"expected a Keras state of shape (m, n_a), got {np.shape(a)}")
-    return np.transpose(a)
+    return np.transpose(a)                                # (m, n_a) -> (n_a, m)
 
 
 # --------------------------------------------------------------------------------------------
@@ -77,8 +77,9 @@ def state_from_keras(a: np.ndarray) -> np.ndarray:
 def simple_rnn_to_keras(params: dict[str, np.ndarray]) -> list[np.ndarray]:
     """{"Wax", "Waa", "ba"} -> [kernel (n_x, n_a), recurrent_kernel (n_a, n_a), bias (n_a,)]."""
     rnn._dims(params)
-    return [np.ascontiguousarray(params["Wax"].T), np.ascontiguousarray(params["Waa"].T),
-            params["ba"][:, 0].copy()]
+    return [np.ascontiguousarray(params["Wax"].T),      # (n_a, n_x) -> (n_x, n_a)
+            np.ascontiguousarray(params["Waa"].T),      # (n_a, n_a) -> (n_a, n_a), transposed
+            params["ba"][:, 0].copy()]                  # (n_a, 1) -> (n_a,)
 
 
 def simple_rnn_from_keras(weights: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
@@ -87,8 +88,9 @@ def simple_rnn_from_keras(weights: Sequence[np.ndarray]) -> dict[str, np.ndarray
     n_x, n_a = kernel.shape
     _expect("SimpleRNN", recurrent, (n_a, n_a), "recurrent_kernel")
     _expect("SimpleRNN", bias, (n_a,), "bias")
-    return {"Wax": np.ascontiguousarray(kernel.T), "Waa": np.ascontiguousarray(recurrent.T),
-            "ba": bias[:, None].copy()}
+    return {"Wax": np.ascontiguousarray(kernel.T),       # (n_x, n_a) -> (n_a, n_x)
+            "Waa": np.ascontiguousarray(recurrent.T),    # (n_a, n_a), transposed
+            "ba": bias[:, None].copy()}                  # (n_a,) -> (n_a, 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,9 +100,12 @@ def lstm_to_keras(params: dict[str, np.ndarray]) -> list[np.ndarray]:
     """{"Wf", "bf", "Wi", ...} -> [kernel (n_x, 4 n_a), recurrent_kernel (n_a, 4 n_a),
     bias (4 n_a,)] with the gate blocks in Keras' order i, f, c, o."""
     n_x, n_a = lstm._dims(params)
-    kernel = np.concatenate([params["W" + g][:, n_a:].T for g in KERAS_LSTM_GATE_ORDER], axis=1)
-    recurrent = np.concatenate([params["W" + g][:, :n_a].T for g in KERAS_LSTM_GATE_ORDER], axis=1)
-    bias = np.concatenate([params["b" + g][:, 0] for g in KERAS_LSTM_GATE_ORDER])
+    order = KERAS_LSTM_GATE_ORDER
+    kernel = np.concatenate([params["W" + g][:, n_a:].T for g in order],     # 4 x (n_x, n_a)
+                            axis=1)                                         # -> (n_x, 4 n_a)
+    recurrent = np.concatenate([params["W" + g][:, :n_a].T for g in order],  # 4 x (n_a, n_a)
+                               axis=1)                                      # -> (n_a, 4 n_a)
+    bias = np.concatenate([params["b" + g][:, 0] for g in order])  # 4 x (n_a,) -> (4 n_a,)
     return [kernel, recurrent, bias]
 
 
@@ -115,8 +120,10 @@ def lstm_from_keras(weights: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
     params = {}
     for k, g in enumerate(KERAS_LSTM_GATE_ORDER):
         block = slice(k * n_a, (k + 1) * n_a)
-        params["W" + g] = np.concatenate([recurrent[:, block].T, kernel[:, block].T], axis=1)
-        params["b" + g] = bias[block][:, None].copy()
+        params["W" + g] = np.concatenate([recurrent[:, block].T,   # (n_a, n_a): acts on a<t-1>
+                                          kernel[:, block].T],     # (n_a, n_x): acts on x<t>
+                                         axis=1)                   # -> (n_a, n_a + n_x)
+        params["b" + g] = bias[block][:, None].copy()              # (n_a,) -> (n_a, 1)
     return {key: params[key] for key in lstm.PARAM_KEYS}
 
 

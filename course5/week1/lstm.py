@@ -119,7 +119,8 @@ def lstm_cell_forward(xt: np.ndarray, a_prev: np.ndarray, c_prev: np.ndarray,
     ot = sigmoid(params["Wo"] @ concat + params["bo"])
     c_next = ft * c_prev + it * cct
     a_next = ot * np.tanh(c_next)
-    cache = LSTMCellCache(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, params)
+    cache = LSTMCellCache(a_next=a_next, c_next=c_next, a_prev=a_prev, c_prev=c_prev, ft=ft,
+                          it=it, cct=cct, ot=ot, xt=xt, params=params)
     return a_next, c_next, cache
 
 
@@ -148,7 +149,7 @@ def lstm_cell_backward(da_next: np.ndarray, dc_next: np.ndarray, cache: LSTMCell
     dconcat = sum(p["W" + g].T @ dz[g] for g in GATES)         # (n_a + n_x, m)
     grads = {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * cache.ft}
     for g in GATES:
-        grads["dW" + g] = dz[g] @ concat.T
+        grads["dW" + g] = dz[g] @ concat.T                  # (n_a, m) @ (m, n_a + n_x)
         grads["db" + g] = dz[g].sum(axis=1, keepdims=True)
     return grads
 
@@ -290,7 +291,7 @@ def lstm_forward(x: np.ndarray, a0: np.ndarray, params: dict[str, np.ndarray],
         np.tanh(c, out=tanh_C[t])
         np.multiply(o, tanh_C[t], out=A[t + 1])     # a<t> = o * tanh(c<t>)
     a = np.transpose(A[1:], (1, 2, 0))              # (T_x, n_a, m) -> (n_a, m, T_x) view
-    return a, LSTMCache(A, C, G, tanh_C, X, Wa, Wx)
+    return a, LSTMCache(A=A, C=C, G=G, tanh_C=tanh_C, X=X, Wa=Wa, Wx=Wx)
 
 
 def lstm_backward(da: np.ndarray, cache: LSTMCache) -> dict[str, np.ndarray]:
@@ -300,7 +301,8 @@ def lstm_backward(da: np.ndarray, cache: LSTMCache) -> dict[str, np.ndarray]:
     Returns dx (n_x, m, T_x), da0, dc0 (n_a, m), and dW_g (n_a, n_a + n_x), db_g (n_a, 1) for
     g in f, i, c, o (the same keys as ``lstm_backward_stepwise``).
     """
-    A, C, G, tanh_C, X, Wa, Wx = cache
+    A, C, G, tanh_C, X = cache.A, cache.C, cache.G, cache.tanh_C, cache.X
+    Wa, Wx = cache.Wa, cache.Wx
     T1, n_a, m = A.shape
     T_x, n_x = T1 - 1, X.shape[1]
     checks.check_same_shape(da, (n_a, m, T_x), "da", "lstm_backward")
@@ -339,7 +341,9 @@ def lstm_backward(da: np.ndarray, cache: LSTMCache) -> dict[str, np.ndarray]:
     dZ2 = np.transpose(dZ, (1, 0, 2)).reshape(4 * n_a, T_x * m)           # (4 n_a, T_x*m) copy
     A_prev = np.transpose(A[:T_x], (1, 0, 2)).reshape(n_a, T_x * m)       # (n_a, T_x*m) copy
     X2 = np.transpose(X, (1, 0, 2)).reshape(n_x, T_x * m)                 # (n_x, T_x*m) copy
-    grads = unstack_grads(dZ2 @ A_prev.T, dZ2 @ X2.T, dZ2.sum(axis=1, keepdims=True))
+    grads = unstack_grads(dZ2 @ A_prev.T,                               # (4 n_a, n_a)
+                          dZ2 @ X2.T,                                   # (4 n_a, n_x)
+                          dZ2.sum(axis=1, keepdims=True))               # (4 n_a, 1)
     dX = np.matmul(Wx.T, dZ)        # (n_x, 4 n_a) @ (T_x, 4 n_a, m) -> (T_x, n_x, m)
     return {"dx": np.transpose(dX, (1, 2, 0)),      # (T_x, n_x, m) -> (n_x, m, T_x)
             "da0": da_next, "dc0": dc, **grads}

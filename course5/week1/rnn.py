@@ -72,7 +72,7 @@ def rnn_cell_forward(xt: np.ndarray, a_prev: np.ndarray,
         raise ValueError(f"RNN cell: xt must have shape (n_x, m) = ({n_x}, m), got {np.shape(xt)}")
     checks.check_state(a_prev, n_a, np.shape(xt)[1], "a_prev", "RNN cell")
     a_next = np.tanh(params["Waa"] @ a_prev + params["Wax"] @ xt + params["ba"])
-    return a_next, RNNCellCache(a_next, a_prev, xt, params)
+    return a_next, RNNCellCache(a_next=a_next, a_prev=a_prev, xt=xt, params=params)
 
 
 def rnn_cell_backward(da_next: np.ndarray, cache: RNNCellCache) -> dict[str, np.ndarray]:
@@ -84,10 +84,10 @@ def rnn_cell_backward(da_next: np.ndarray, cache: RNNCellCache) -> dict[str, np.
     checks.check_same_shape(da_next, cache.a_next.shape, "da_next", "RNN cell backward")
     dz = da_next * (1.0 - cache.a_next ** 2)            # (n_a, m)
     return {
-        "dxt": cache.params["Wax"].T @ dz,
-        "da_prev": cache.params["Waa"].T @ dz,
-        "dWax": dz @ cache.xt.T,
-        "dWaa": dz @ cache.a_prev.T,
+        "dxt": cache.params["Wax"].T @ dz,              # (n_x, n_a) @ (n_a, m) -> (n_x, m)
+        "da_prev": cache.params["Waa"].T @ dz,          # (n_a, n_a) @ (n_a, m) -> (n_a, m)
+        "dWax": dz @ cache.xt.T,                        # (n_a, m) @ (m, n_x) -> (n_a, n_x)
+        "dWaa": dz @ cache.a_prev.T,                    # (n_a, m) @ (m, n_a) -> (n_a, n_a)
         "dba": dz.sum(axis=1, keepdims=True),
     }
 
@@ -164,7 +164,7 @@ def rnn_forward(x: np.ndarray, a0: np.ndarray, params: dict[str, np.ndarray]
         z += Waa @ A[t]
         np.tanh(z, out=A[t + 1])
     a = np.transpose(A[1:], (1, 2, 0))               # (T_x, n_a, m) -> (n_a, m, T_x) view
-    return a, RNNCache(A, X, params)
+    return a, RNNCache(A=A, X=X, params=params)
 
 
 def rnn_backward(da: np.ndarray, cache: RNNCache) -> dict[str, np.ndarray]:
@@ -173,12 +173,12 @@ def rnn_backward(da: np.ndarray, cache: RNNCache) -> dict[str, np.ndarray]:
     da: (n_a, m, T_x), the gradient at every a<t> from the layers above.
     Returns dx (n_x, m, T_x), da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a), dba (n_a, 1).
     """
-    A, X, params = cache
+    A, X, params = cache.A, cache.X, cache.params
     T1, n_a, m = A.shape
     T_x, n_x = T1 - 1, X.shape[1]
     checks.check_same_shape(da, (n_a, m, T_x), "da", "rnn_backward")
     dZ = np.array(np.transpose(da, (2, 0, 1)), dtype=A.dtype)  # (n_a, m, T_x) -> (T_x, n_a, m)
-    WaaT = np.ascontiguousarray(params["Waa"].T, dtype=A.dtype)
+    WaaT = np.ascontiguousarray(params["Waa"].T, dtype=A.dtype)  # (n_a, n_a) transposed
     da_prev = np.zeros((n_a, m), dtype=A.dtype)
     for t in reversed(range(T_x)):
         a_t = A[t + 1]
@@ -188,13 +188,14 @@ def rnn_backward(da: np.ndarray, cache: RNNCache) -> dict[str, np.ndarray]:
         da_prev = WaaT @ dz
     # Weight gradients summed over every step and example: one matmul each.
     dZ2 = np.transpose(dZ, (1, 0, 2)).reshape(n_a, T_x * m)             # (n_a, T_x*m) copy
-    A_prev = np.transpose(A[:T_x], (1, 0, 2)).reshape(n_a, T_x * m)     # a<0..T_x-1>
+    A_prev = np.transpose(A[:T_x], (1, 0, 2)).reshape(n_a, T_x * m)     # a<0..T_x-1>, (n_a, T_x*m)
     X2 = np.transpose(X, (1, 0, 2)).reshape(n_x, T_x * m)               # (n_x, T_x*m)
-    dX = np.matmul(params["Wax"].T.astype(A.dtype, copy=False), dZ)     # (T_x, n_x, m)
+    WaxT = params["Wax"].T.astype(A.dtype, copy=False)                 # (n_x, n_a)
+    dX = np.matmul(WaxT, dZ)                      # (n_x, n_a) @ (T_x, n_a, m) -> (T_x, n_x, m)
     return {
         "dx": np.transpose(dX, (1, 2, 0)),            # (T_x, n_x, m) -> (n_x, m, T_x)
         "da0": da_prev,
-        "dWax": dZ2 @ X2.T,
-        "dWaa": dZ2 @ A_prev.T,
+        "dWax": dZ2 @ X2.T,                           # (n_a, T_x*m) @ (T_x*m, n_x)
+        "dWaa": dZ2 @ A_prev.T,                       # (n_a, T_x*m) @ (T_x*m, n_a)
         "dba": dZ2.sum(axis=1, keepdims=True),
     }

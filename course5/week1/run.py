@@ -7,8 +7,8 @@ generation, sampling novel sequences, vanishing/exploding gradients (gradient cl
 What it shows: a numpy RNN (rnn.py; ``--cell lstm`` for lstm.py) with a softmax output learns,
 one character at a time, to spell names: the course's dinosaur names (dinos.txt) when present,
 otherwise invented names from syllable rules (common/standins/names.py). Training prints
-sampled names as it goes, clips the gradients (by value, the course's choice, or by norm), and
-saves the smoothed loss curve. The loss per character falls from ln(27) ~ 3.30 (a uniform
+sampled names as it goes (and a progress line at most every 2 s), clips the gradients (by
+value, the course's choice, or by norm), and saves the smoothed loss curve. The loss per character falls from ln(27) ~ 3.30 (a uniform
 guess) to about 1.5 (train) / 1.9 (held-out names) on the stand-in, 1.4 / 1.7 on dinos.txt;
 the unigram baseline (letter frequencies alone) is about 2.9.
 
@@ -93,12 +93,13 @@ def hyperparameters(args) -> Hyperparameters:
         if getattr(args, flag) is not None:
             changes[field] = getattr(args, flag)
     h = replace(h, **changes)
-    for name in ("n_a", "batch_size", "iterations"):
-        if getattr(h, name) < 1:
-            raise ValueError(f"--{name.replace('_', '-')} must be >= 1, got {getattr(h, name)}")
-    runner.check_positive("learning_rate", h.learning_rate)
-    runner.check_positive("clip_threshold", h.clip_threshold)
-    sampling.check_temperature(h.temperature)
+    for field, flag in (("n_a", "--hidden"), ("batch_size", "--batch-size"),
+                        ("iterations", "--iterations")):
+        if getattr(h, field) < 1:
+            raise ValueError(f"{flag} must be >= 1, got {getattr(h, field)}")
+    runner.check_positive("--learning-rate", h.learning_rate)
+    runner.check_positive("--clip-threshold", h.clip_threshold)
+    runner.check_positive("--temperature", h.temperature)
     return h
 
 
@@ -150,7 +151,7 @@ def main(argv=None) -> dict:
             batch_size=h.batch_size, optimizer=h.optimizer, learning_rate=h.learning_rate,
             clip_mode=h.clip, clip_threshold=h.clip_threshold, beta=h.smoothing,
             callback=show_samples, callback_every=h.sample_every, held_out=held_out,
-            eval_every=max(1, h.iterations // 20), progress=False)
+            eval_every=max(1, h.iterations // 20), progress=True)   # a line every 2 s at most
 
         # %% [evaluate]
         train_eval = char_model.evaluate(params, make_batch(train_names, vocab))

@@ -46,21 +46,21 @@ def output_forward(a: np.ndarray, Wya: np.ndarray, by: np.ndarray
     n_a, m, T_x = a.shape
     logits = (Wya @ a.reshape(n_a, m * T_x)).reshape(-1, m, T_x)   # (n_y, m*T_x) -> (n_y, m, T_x)
     logits += by[:, :, None]                                        # (n_y, 1, 1)
-    return logits, OutputCache(a, Wya)
+    return logits, OutputCache(a=a, Wya=Wya)
 
 
 def output_backward(dlogits: np.ndarray, cache: OutputCache) -> dict[str, np.ndarray]:
     """dlogits: (n_y, m, T_x) -> da (n_a, m, T_x), dWya (n_y, n_a), dby (n_y, 1)."""
-    a, Wya = cache
+    a, Wya = cache.a, cache.Wya
     n_a, m, T_x = a.shape
     if dlogits.shape != (Wya.shape[0], m, T_x):
         raise ValueError(f"output layer backward: dlogits must have shape "
                          f"{(Wya.shape[0], m, T_x)}, got {dlogits.shape}")
     d2 = dlogits.reshape(-1, m * T_x)                 # (n_y, m*T_x)
     return {
-        "da": (Wya.T @ d2).reshape(n_a, m, T_x),
-        "dWya": d2 @ a.reshape(n_a, m * T_x).T,
-        "dby": d2.sum(axis=1, keepdims=True),
+        "da": (Wya.T @ d2).reshape(n_a, m, T_x),      # (n_a, m*T_x) -> (n_a, m, T_x)
+        "dWya": d2 @ a.reshape(n_a, m * T_x).T,        # (n_y, m*T_x) @ (m*T_x, n_a)
+        "dby": d2.sum(axis=1, keepdims=True),          # (n_y, 1)
     }
 
 
@@ -81,11 +81,11 @@ def cross_entropy(logits: np.ndarray, Y: np.ndarray, mask: np.ndarray | None = N
         raise ValueError(f"targets must be class indices in [0, {n_y}), got values in "
                          f"[{Y[mask].min()}, {Y[mask].max()}]")
     logp = log_softmax(logits, axis=0)                                   # (n_y, m, T_x)
-    Yc = np.where(mask, Y, 0)
+    Yc = np.where(mask, Y, 0)                                            # (m, T_x), padding -> 0
     picked = np.take_along_axis(logp, Yc[None], axis=0)[0]              # (m, T_x)
     loss = float(-(picked * mask).sum())
     dlogits = np.exp(logp)                                               # softmax
     np.put_along_axis(dlogits, Yc[None], np.take_along_axis(dlogits, Yc[None], axis=0) - 1.0,
                       axis=0)                                            # p - onehot(y)
-    dlogits *= mask[None]
+    dlogits *= mask[None]                                                # (1, m, T_x) broadcast
     return loss, dlogits, int(mask.sum())

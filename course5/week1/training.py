@@ -12,8 +12,10 @@ The loss printed and plotted is smoothed, because one name's loss jumps around:
 
     smooth<k> = beta * smooth<k-1> + (1 - beta) * loss<k>,   smooth<0> = ln(V)
 
-(the course smooths the per-name loss with beta = 0.999 starting from ln(V) * 7; here the loss
-is per character, so it starts at the uniform guess ln(V)).
+where loss<k> is the batch's loss per character (``char_model``: the cross-entropy summed over
+all the batch's characters divided by their number, a character-weighted mean). The course
+smooths the per-name loss with beta = 0.999 starting from ln(V) * 7; here the loss is per
+character, so it starts at the uniform guess ln(V).
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def smooth(previous: float, current: float, beta: float) -> float:
 
 class TrainResult(NamedTuple):
     params: dict[str, np.ndarray]
-    loss_per_char: list[float]         # raw, one per iteration
+    loss_per_char: list[float]         # raw, one per iteration (the batch's, char-weighted)
     smoothed_loss: list[float]         # smoothed, one per iteration
     grad_norms: list[float]            # global gradient norm before clipping
     clipped_fraction: float            # share of iterations whose gradient was clipped

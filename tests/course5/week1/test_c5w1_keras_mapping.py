@@ -18,10 +18,6 @@ def test_sequence_layout_round_trip(rng):
     np.testing.assert_array_equal(km.state_from_keras(km.state_to_keras(a0)), a0)
 
 
-def test_keras_gate_order_is_i_f_c_o():
-    assert km.KERAS_LSTM_GATE_ORDER == ("i", "f", "c", "o")
-
-
 def test_lstm_mapping_puts_each_gate_in_its_keras_block(rng):
     n_x, n_a = 3, 2
     params = lstm.init_params(n_x, n_a, rng)

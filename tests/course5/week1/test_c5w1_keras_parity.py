@@ -102,6 +102,19 @@ def test_wrong_gate_order_would_not_match(keras, rng):
     assert np.abs(a_wrong - a_right).max() > 1e-3
 
 
+def test_keras_forget_bias_lands_in_the_course_forget_gate(keras):
+    """Keras itself says which block is the forget gate: with unit_forget_bias=True its bias
+    initialiser puts ones in that block and zeros elsewhere. Mapped into the course's dict,
+    the ones must be bf and nothing else, which pins KERAS_LSTM_GATE_ORDER to Keras' own."""
+    n_x, n_a = 3, 4
+    layer = keras.layers.LSTM(n_a, unit_forget_bias=True, dtype="float64")
+    layer.build((2, 5, n_x))
+    params = km.lstm_from_keras(layer.get_weights())
+    np.testing.assert_array_equal(params["bf"], np.ones((n_a, 1)))
+    for g in ("i", "c", "o"):
+        np.testing.assert_array_equal(params["b" + g], np.zeros((n_a, 1)))
+
+
 def test_output_layer_and_masked_cross_entropy_equal_tensorflow(tf, rng):
     n_a, n_y, m, T = 4, 6, 3, 5
     a = rng.standard_normal((n_a, m, T))
