@@ -38,8 +38,8 @@ SKIN_TONES = [(255, 224, 196), (241, 194, 156), (224, 172, 128), (198, 134, 94),
 HAIR_COLOURS = [(20, 16, 14), (70, 44, 26), (130, 86, 44), (210, 170, 90), (160, 60, 30),
                 (170, 170, 170), (240, 240, 235)]
 IRIS_COLOURS = [(70, 45, 25), (60, 110, 170), (70, 120, 60), (40, 30, 25)]
-LIPS = (110, 30, 40)          # mouth lines on light skin
-LIPS_ON_DARK = (215, 130, 135)  # mouth lines on dark skin
+LIPS = (95, 20, 30)           # mouth lines on light skin
+LIPS_ON_DARK = (240, 160, 165)  # mouth lines on dark skin
 Point = tuple[float, float]
 
 
@@ -57,9 +57,16 @@ def _darker(colour, factor: float = 0.6) -> tuple[int, int, int]:
     return tuple(int(v * factor) for v in colour)
 
 
+def _luma(colour) -> float:
+    r, g, b = colour
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
 def lip_colour(skin, rng: np.random.Generator) -> tuple[int, int, int]:
-    """A mouth colour that shows on ``skin``: dark red on light skin, pink on dark skin."""
-    return _jitter(LIPS if np.mean(skin) > 110 else LIPS_ON_DARK, rng, 20)
+    """A mouth colour that shows on ``skin``: whichever of dark red and light pink differs
+    more in brightness from it (dark red on light skin, pink on dark skin)."""
+    lips = max((LIPS, LIPS_ON_DARK), key=lambda c: abs(_luma(c) - _luma(skin)))
+    return _jitter(lips, rng, 20)
 
 
 class Face:
@@ -229,8 +236,8 @@ def _mouth_width(face: Face) -> int:
 
 def draw_smile(draw, face: Face, lips, rng) -> None:
     """Happy: an upward curve (corners higher than the middle), closed or open with teeth."""
-    half = rng.uniform(0.3, 0.45)
-    bend = rng.uniform(0.18, 0.3)
+    half = rng.uniform(0.34, 0.48)
+    bend = rng.uniform(0.2, 0.32)
     if rng.random() < 0.5:      # open smile: dark crescent, a band of teeth
         top = face.curve(-half, half, MOUTH_V - 0.06, bend * 0.5)
         bottom = face.curve(-half, half, MOUTH_V - 0.06, bend * 1.5)
@@ -288,9 +295,9 @@ def draw_example(happy: bool, rng: np.random.Generator) -> np.ndarray:
     """One (SIZE, SIZE, 3) uint8 image of a face, smiling when ``happy``."""
     canvas = draw_wall(rng)
     draw = ImageDraw.Draw(canvas)
-    rx = rng.uniform(0.25, 0.3) * CANVAS
-    face = Face(cx=rng.uniform(0.45, 0.55) * CANVAS, cy=rng.uniform(0.45, 0.53) * CANVAS,
-                rx=rx, ry=rx * rng.uniform(1.15, 1.3), tilt=rng.uniform(-0.1, 0.1))
+    rx = rng.uniform(0.26, 0.29) * CANVAS
+    face = Face(cx=rng.uniform(0.48, 0.52) * CANVAS, cy=rng.uniform(0.475, 0.505) * CANVAS,
+                rx=rx, ry=rx * rng.uniform(1.18, 1.26), tilt=rng.uniform(-0.05, 0.05))
     skin = _jitter(SKIN_TONES[rng.integers(len(SKIN_TONES))], rng)
     hair = _jitter(HAIR_COLOURS[rng.integers(len(HAIR_COLOURS))], rng)
     style = ("short", "long", "bald", "bun")[rng.choice(4, p=[0.4, 0.3, 0.15, 0.15])]
