@@ -76,8 +76,12 @@ def make_model(hidden: tuple[int, ...], init: str, learning_rate: float,
     return DNNModel(layers, BinaryCrossEntropy(), GradientDescent(learning_rate), l2_lambda=l2_lambda)
 
 
-def compare_initialisations(cfg: Config, seed: int) -> tuple[dict, dict, dict]:
-    """Train one network per scheme on circles; returns (metrics, models, cost histories)."""
+def compare_initialisations(cfg: Config, seed: int
+                            ) -> tuple[dict, dict, dict, tuple[np.ndarray, np.ndarray]]:
+    """Train one network per scheme on circles.
+
+    Returns (metrics, models, cost histories, (train_X (2, m), train_Y (1, m))): the training
+    points come back so the decision-boundary figure can draw them."""
     train_X, train_Y = synthetic2d.circles(cfg.circles_train, noise=0.05, seed=seed)
     test_X, test_Y = synthetic2d.circles(cfg.circles_test, noise=0.05, seed=seed + 1)
     metrics, models, costs = {}, {}, {}
@@ -154,6 +158,11 @@ def main(argv=None) -> dict:
     # the ReLUs die in the first steps (cost stuck at 0.693, 50%); seed 3 is one that does not
     parser.set_defaults(seed=3)
     args = parser.parse_args(argv)
+    if args.keras:    # TensorFlow first: the versions line names it, and seed_everything seeds it
+        from course2.week1 import keras_twin
+
+        runner.import_tensorflow()
+        import keras  # noqa: F401
     out = runner.prepare(args, "course2/week1")
     cfg = QUICK if args.quick else Config()
     runner.seed_everything(args.seed)
@@ -217,14 +226,11 @@ def main(argv=None) -> dict:
 
     # %% 4. (optional) the Keras twin of the L2 + dropout model
     if args.keras:
-        from course2.week1 import keras_twin
-
         start = time.perf_counter()
         twin_model = make_model(cfg.reg_hidden, "xavier", cfg.reg_learning_rate,
                                 l2_lambda=cfg.l2_lambda, keep_prob=cfg.keep_prob)
         twin_model.build((2,), np.random.default_rng(args.seed))
         twin = keras_twin.build_keras_twin(twin_model, data.train_X.shape[1])
-        print(runner.versions_line())
         keras_twin.train_keras_twin(twin, data.train_X, data.train_Y, cfg.reg_iterations, cfg.reg_learning_rate)
         acc = {split: float(np.mean(keras_twin.keras_predict(twin, X) == Y))
                for split, X, Y in (("train", data.train_X, data.train_Y), ("test", data.test_X, data.test_Y))}

@@ -51,6 +51,9 @@ class Config:
 
 QUICK = replace(Config(), epochs=300, time_interval=100, keras_steps=20)
 OPTIMIZERS = ("gd", "momentum", "adam")
+# As in course1/week3: the points are made in code, so --data has nothing to switch here.
+DATA_NOTICE = ("data: the moons points are generated in code (common/synthetic2d.py; the course "
+               "generates them too): this week has no course file, so --data {choice} changes nothing")
 
 
 def make_optimizer(name: str, learning_rate: float, cfg: Config):
@@ -103,10 +106,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--keras", action="store_true",
                         help="also show the Keras optimizer mapping (imports TensorFlow)")
     args = parser.parse_args(argv)
+    if args.keras:    # TensorFlow first: the versions line names it, and seed_everything seeds it
+        runner.import_tensorflow()
+        import keras  # noqa: F401
     out = runner.prepare(args, "course2/week2")
     cfg = QUICK if args.quick else Config()
     runner.seed_everything(args.seed)
-    print("data: moons, a built-in 2-D set (the course also generates it)")
+    print(DATA_NOTICE.format(choice=args.data))
 
     # %% data
     train = synthetic2d.moons(cfg.m_train, noise=0.2, seed=3)
@@ -137,7 +143,6 @@ def main(argv=None) -> dict:
     if args.keras:
         start = time.perf_counter()
         table = keras_mapping_table(cfg, args.seed)
-        print(runner.versions_line())
         print(f"\nKeras mapping: max |course - keras| after {cfg.keras_steps} steps on the same gradients")
         print(f"{'optimizer':<12}{'mapped':>12}{'naive':>12}")
         for name, r in table.items():
