@@ -15,11 +15,12 @@ Figures: the two cost curves and the test images the 4-layer network gets wrong.
 
 Seed: the course seeds numpy's legacy generator with np.random.seed(1); this code draws from
 np.random.Generator, so the initial weights, and the exact accuracies, differ from the
-course's. The default seed (--seed 3) is the typical one, not the best: of seeds 0-9 it is the
-one closest to the median test accuracies (73% and 76%); the README lists all ten.
+course's. The default seed (--seed 1) is a typical one, not the best: of seeds 0-9 it is among
+those closest to the median test accuracies on both the course's files (73% and 76%) and the
+stand-in (70% and 72%); the README lists all ten and the rule.
 
-Expected CPU runtime: about 50 s on two cores (50 s of CPU, most of it the two numpy trainings:
-X is 20 MB and two thin products read it every iteration); --quick about 10 s.
+Expected CPU runtime: about 40 s on two idle cores (most of it the two numpy trainings: X is
+20 MB and two thin products read it every iteration); --quick about 6 s.
 
     python course1/week4/run.py [--data auto|course|synthetic] [--quick] [--keras-steps N]
 """
@@ -44,7 +45,7 @@ from course1.week4 import deep_network  # noqa: E402
 
 TWO_LAYER = (12288, 7, 1)
 FOUR_LAYER = (12288, 20, 7, 5, 1)
-DEFAULT_SEED = 3
+DEFAULT_SEED = 1
 
 
 @dataclass(frozen=True)
