@@ -22,7 +22,8 @@ def check_outputs(metrics: dict, out) -> None:
             assert math.isfinite(metrics[name][key]), (name, key)
         # above chance: better than always answering the training set's majority class
         assert metrics[name]["train_accuracy"] > metrics["majority_baseline"]["train_accuracy"]
-        assert 0.0 <= metrics[name]["test_accuracy"] <= 1.0
+        # and on the test split better than a coin (its majority class is the other one)
+        assert metrics[name]["test_accuracy"] > 0.5
     for name in MODELS[1:]:  # the Keras models end where the numpy one does
         assert metrics[name]["relative_weight_difference_to_numpy"] < 1e-5
     for figure in FIGURES:
@@ -49,7 +50,6 @@ def test_run_rejects_a_non_positive_learning_rate(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.course_data
 @require_course_files("train_catvnoncat.h5", "test_catvnoncat.h5")
 def test_course_data_at_course_settings_gives_the_course_accuracies():
     """The course: 2,000 iterations at lr 0.005 from zero -> train 99.04%, test 70%."""

@@ -117,7 +117,6 @@ def test_run_part_all_merges_numpy_and_keras_metrics(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.course_data
 @require_course_files("train_signs.h5", "test_signs.h5")
 def test_default_run_on_the_course_signs(tmp_path):
     """The course reports train 0.94 / test 0.78 for this network after 100 epochs; the default

@@ -44,7 +44,6 @@ def test_quick_run_trains_beats_chance_and_writes_outputs(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.course_data
 @require_course_files("train_signs.h5", "test_signs.h5")
 def test_quick_run_on_the_course_signs_files(tmp_path):
     metrics = run.main(["--quick", "--data", "course", "--out", str(tmp_path)])
