@@ -22,7 +22,7 @@ What it shows (--part bn|search|tf|all, default all):
           10^-2..10^-1.
   tf      The course's TensorFlow introduction done the TF2 way: a [12288, 25, 12, 6] softmax
           classifier on SIGNS written with tf.Variable, tf.GradientTape, tf.data and a
-          tf.function training step (Glorot init, Adam 0.0001, mini-batches of 32; 40 epochs
+          tf.function training step (Glorot init, Adam 0.0001, mini-batches of 32; 30 epochs
           instead of the course's 100 to fit the CPU budget). The same network in the numpy
           engine, from the same initial weights, gives the same logits, cost and gradients
           (printed); --numpy-twin also trains it with the engine's Adam (slower: numpy runs
@@ -246,7 +246,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--trials", type=int, default=None,
                         help="number of random-search trials (default 40; --quick 6)")
     parser.add_argument("--tf-epochs", type=int, default=None,
-                        help="epochs of the TensorFlow classifier (default 40; --quick 3)")
+                        help=f"epochs of the TensorFlow classifier (default {Config.tf_epochs}; --quick 3)")
     parser.add_argument("--numpy-twin", action="store_true",
                         help="part tf: also train the numpy-engine twin with Adam for the same epochs "
                              "(about 0.5 s per epoch on 2 cores)")
