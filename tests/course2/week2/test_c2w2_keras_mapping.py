@@ -27,6 +27,7 @@ def problem():
     optimizers.Adam(0.01, 0.9, 0.999, 1e-8),           # the course's defaults
     optimizers.Adam(0.003, 0.8, 0.99, 1e-3),           # an epsilon large enough to matter
     optimizers.RMSprop(0.001, 0.999, 1e-10),           # epsilon placement: gap O(eps / sqrt(s))
+    optimizers.RMSprop(0.01, 0.9, 1e-8),               # the course's epsilon, Keras' rho: 4e-7
 ])
 def test_mapped_keras_optimizer_gives_the_same_parameters(problem, opt):
     """The mapping includes Keras' float32 hyperparameters (float32_rounded): without it Adam's
