@@ -180,6 +180,31 @@ def check_finite(loss: float, iteration: int, hint: str = "lower the learning ra
     return float(loss)
 
 
+def stop_on_nonfinite_loss(hint: str = "lower the learning rate"):
+    """A Keras callback for ``fit``: at the first batch whose loss is NaN or infinite, stop
+    training with ``NonFiniteLossError`` naming the epoch and batch and giving ``hint``.
+
+    (Keras' own ``TerminateOnNaN`` stops quietly, and ``fit`` would return as if it had
+    finished.) Imports Keras, so call it only where Keras is used."""
+    import keras
+
+    class StopOnNonFiniteLoss(keras.callbacks.Callback):
+        epoch = 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            loss = (logs or {}).get("loss")
+            if loss is not None and not math.isfinite(float(loss)):
+                self.model.stop_training = True
+                raise NonFiniteLossError(
+                    f"the loss became {float(loss)} at epoch {self.epoch + 1}, batch {batch + 1}; "
+                    f"training stopped. Hint: {hint}.")
+
+    return StopOnNonFiniteLoss()
+
+
 def check_positive(name: str, value: float) -> float:
     """A hyperparameter that must be > 0 (learning rate, epochs, ...)."""
     if not isinstance(value, (int, float, np.integer, np.floating)) or not value > 0 \

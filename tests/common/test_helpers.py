@@ -191,3 +191,23 @@ def test_atomic_write_gives_the_usual_permissions(tmp_path):
     finally:
         os.umask(umask)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+
+
+# ----------------------------------------------------------------------------- Keras NaN stop
+def test_keras_fit_stops_at_the_first_nonfinite_batch_with_epoch_batch_and_hint():
+    runner.import_tensorflow()
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    x = np.ones((8, 2), dtype=np.float32)
+    y = np.ones((8, 1), dtype=np.float32)
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0,
+              callbacks=[runner.stop_on_nonfinite_loss()])          # finite: no error
+    x[5, 0] = np.nan                                                  # in the second batch
+    guard = runner.stop_on_nonfinite_loss("lower --learning-rate")
+    with pytest.raises(runner.NonFiniteLossError,
+                       match=r"nan at epoch 1, batch 2; training stopped\. "
+                             r"Hint: lower --learning-rate\."):
+        model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0, callbacks=[guard])
