@@ -14,7 +14,7 @@ many times slower.
     load = _setup.print_threads(tf)
 
 ``tensorflow_with_threads`` pins BLAS again to the count main() was given (through OpenBLAS'
-own ``set_num_threads``, see ``course5/week1/blas_threads.py``), so ``main(["--threads",
+own ``set_num_threads``, see ``common/blas_threads.py``), so ``main(["--threads",
 "2"])`` called from Python, whose ``sys.argv`` says nothing, runs numpy and TensorFlow on the
 same count; ``print_threads`` prints the BLAS count read back from OpenBLAS, not just the
 environment variable.
@@ -65,7 +65,7 @@ def load_average() -> float:
 
 def blas_threads_in_effect() -> int | None:
     """numpy's OpenBLAS thread count read back from the library (None: not OpenBLAS)."""
-    from course5.week1 import blas_threads
+    from common import blas_threads
 
     return blas_threads.get_blas_threads()
 
@@ -73,7 +73,7 @@ def blas_threads_in_effect() -> int | None:
 def pin_blas_threads(threads: int) -> int | None:
     """Set numpy's BLAS to ``threads`` now (numpy is already imported); returns the count in
     effect afterwards (None where numpy's BLAS is not a reachable OpenBLAS)."""
-    from course5.week1 import blas_threads
+    from common import blas_threads
 
     _set_thread_env(threads)          # for anything that reads the variables later
     if blas_threads.get_blas_threads() not in (None, threads):

@@ -1,7 +1,7 @@
 """Pin numpy's BLAS (OpenBLAS) to a number of threads while a block runs.
 
-Why this week needs it: the language model multiplies small matrices (tens by hundreds)
-thousands of times. OpenBLAS splits any product above about 250k multiply-adds across all
+Used by course5/week1's language model and by the benchmarks. Why: the language model
+multiplies small matrices (tens by hundreds) thousands of times. OpenBLAS splits any product above about 250k multiply-adds across all
 cores; for matrices this small the threads spend more time waking each other than computing,
 and on a busy machine a single call can stall for milliseconds. One thread is both faster and
 steadier here. The usual way is ``OPENBLAS_NUM_THREADS=1`` set before numpy is imported (the

@@ -30,8 +30,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from common import datasets, plotting, runner
-from course5.week1 import blas_threads, char_model, clipping, optimizers, sampling, training
+from common import blas_threads, datasets, plotting, runner
+from course5.week1 import char_model, clipping, optimizers, sampling, training
 from course5.week1.vocab import END, Vocabulary, make_batch
 
 

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from common.testing import require_course_files
-from course5.week1 import blas_threads, run, training
+from common import blas_threads
+from course5.week1 import run, training
 
 
 def test_quick_run_writes_metrics_and_figure(tmp_path, capsys):

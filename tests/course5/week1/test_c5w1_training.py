@@ -8,7 +8,8 @@ import pytest
 
 from common.runner import NonFiniteLossError
 from common.standins.names import make_names
-from course5.week1 import blas_threads, char_model, training
+from common import blas_threads
+from course5.week1 import char_model, training
 from course5.week1.vocab import Vocabulary, make_batch
 
 
