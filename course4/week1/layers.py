@@ -21,6 +21,8 @@ network's FIRST layer only, whose dA_prev nobody reads; its ``backward`` then re
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from course2.week1 import activations
@@ -288,6 +290,11 @@ class AveragePool2D(Pool2D):
         super().__init__(window, stride, "average", implementation)
 
 
+class FlattenCache(NamedTuple):
+    shape: tuple[int, ...]       # the input's shape (m, n_H, n_W, n_C)
+    dtype: np.dtype              # the input's dtype (the backward returns the same)
+
+
 class Flatten(_NoParams):
     """(m, n_H, n_W, n_C) -> (n_H * n_W * n_C, m): each example's pixels, channels fastest (the
     order of Keras' Flatten on channels-last images), as one column for the Dense layers."""
@@ -312,13 +319,13 @@ class Flatten(_NoParams):
                              f"{getattr(A_prev, 'shape', type(A_prev).__name__)}")
         if self.input_shape is not None and tuple(A_prev.shape[1:]) != self.input_shape:
             raise ValueError(f"Flatten was built for inputs (m, {self.input_shape}), got {A_prev.shape}")
-        self.cache = (A_prev.shape, A_prev.dtype)
+        self.cache = FlattenCache(shape=A_prev.shape, dtype=A_prev.dtype)
         m = A_prev.shape[0]
         return A_prev.reshape(m, -1).T                            # (m, n) -> (n, m), a view
 
     def backward(self, dA: np.ndarray) -> np.ndarray:
         self._need_cache()
-        shape, dtype = self.cache
+        shape, dtype = self.cache.shape, self.cache.dtype
         want = (int(np.prod(shape[1:])), shape[0])
         if dA.shape != want:
             raise ValueError(f"Flatten: dA must have shape {want}, got {dA.shape}")
