@@ -14,8 +14,8 @@ On the course's data: train accuracy ~99%, test ~70% (it overfits: 12,288 weight
 images). On the synthetic stand-in the numbers differ; the story (training fits far better
 than test) is the same.
 
-Expected CPU runtime: about 30 s on two cores (TensorFlow import included; measured 27-32 s);
---quick about 10 s.
+Expected CPU runtime: about 20 s on two idle cores (TensorFlow import included; 27-32 s on a
+busy machine); --quick about 8 s.
 
     python course1/week2/run.py [--data auto|course|synthetic] [--quick] [--out DIR]
 """

@@ -15,7 +15,7 @@ the fresh ones worse), and the same comparison on four other 2-D sets.
 The points are made in code (common/synthetic2d.py, as the course makes its own), so there is
 no course file; --data is accepted for uniformity and always means the generated sets.
 
-Expected CPU runtime: about 15 s on two cores (TensorFlow import included); --quick about 8 s.
+Expected CPU runtime: about 10 s on two idle cores (TensorFlow import included); --quick about 6 s.
 
     python course1/week3/run.py [--quick] [--hidden-units 4] [--out DIR]
 """

@@ -20,7 +20,7 @@ What it shows:
   --keras also trains the Keras twin (same weights, kernel L2 lambda / (2 m), Dropout) of the
      L2 + dropout model and reports its accuracies.
 
-Expected runtime on 2 CPU cores: about 25 s (--quick: about 3 s; --keras adds ~25 s).
+Expected runtime on 2 idle CPU cores: about 20 s (--quick: about 4 s; --keras adds ~25 s).
 Run:  python course2/week1/run.py [--data auto|course|synthetic] [--quick] [--keras]
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ initialisation, shuffled mini-batches of 64, 5,000 epochs):
   Adam): the mapped Keras optimizer reproduces the course's parameters step for step, the
   naive translation (same numbers in Keras' arguments) does not.
 
-Expected runtime on 2 CPU cores: about 30 s (--quick: about 3 s; --keras adds ~15 s).
+Expected runtime on 2 idle CPU cores: about 15 s (--quick: about 2 s; --keras adds ~15 s).
 Run:  python course2/week2/run.py [--quick] [--keras]
 """
 from __future__ import annotations

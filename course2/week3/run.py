@@ -28,8 +28,8 @@ What it shows (--part bn|search|tf|all, default all):
           (printed); --numpy-twin also trains it with the engine's Adam (slower: numpy runs
           the 12288 x 25 layer without TensorFlow's fused kernels).
 
-Expected runtime on 2 CPU cores: about 50 s for all parts (bn ~5 s, search ~12 s, tf ~30 s
-including the TensorFlow import); --quick about 10 s.
+Expected runtime on 2 idle CPU cores: about 20 s for all parts (TensorFlow import included;
+up to a minute or two on a busy machine); --quick about 10 s.
 Run:  python course2/week3/run.py [--part bn|search|tf|all] [--data auto|course|synthetic] [--quick]
       [--trials N] [--tf-epochs N] [--numpy-twin]
 """

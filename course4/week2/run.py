@@ -16,9 +16,10 @@ What it shows:
   * train/test accuracy, loss and accuracy curves, and a grid of test predictions.
 
 Default: "resnet_mini" (the same blocks, three narrower stages, 231,302 parameters) for 10
-epochs, about a minute on two CPU cores. --arch resnet50 trains the course's ResNet-50 (23.6M
-parameters; 30-55 s per epoch on two CPU cores, about 9 minutes for its 10 epochs). --quick: "resnet_tiny" on
-480 images for 5 epochs, a few seconds after TensorFlow starts.
+epochs, about 30 s on two idle CPU cores (a minute on a busy machine). --arch resnet50 trains
+the course's ResNet-50 (23.6M parameters; 30-55 s per epoch on two CPU cores, about 6-9
+minutes for its 10 epochs). --quick: "resnet_tiny" on 480 images for 5 epochs, about 11 s
+with the TensorFlow import.
 
     python course4/week2/run.py                 # resnet_mini on SIGNS (course files or stand-in)
     python course4/week2/run.py --arch resnet50
