@@ -17,7 +17,7 @@ What it shows:
 
 Default: "resnet_mini" (the same blocks, three narrower stages, 231,302 parameters) for 10
 epochs, about 30 s on two idle CPU cores (a minute on a busy machine). --arch resnet50 trains
-the course's ResNet-50 (23.6M parameters; 30-55 s per epoch on two CPU cores, about 6-9
+the course's ResNet-50 (23.6M parameters; 30-55 s per epoch on two CPU cores, about 5-9
 minutes for its 10 epochs). --quick: "resnet_tiny" on 480 images for 5 epochs, about 11 s
 with the TensorFlow import.
 

@@ -18,7 +18,8 @@ the unigram baseline (letter frequencies alone) is about 2.9.
         --iterations 35000                              # the course's recipe: one name per step
     python course5/week1/generate_text.py --help        # the Keras LSTM text generator
 
-Expected CPU runtime: about 15 s (RNN) or 40 s (--cell lstm) on 2 cores; --quick a few seconds.
+Expected CPU runtime on 2 idle cores: about 4 s (RNN) or 8 s (--cell lstm), up to 4x that on a
+busy machine; --quick about 1 s.
 """
 # %% [setup]
 from __future__ import annotations
