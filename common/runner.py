@@ -8,7 +8,10 @@
     ...
     runner.save_figure(fig, out / "cost.png")
     runner.save_metrics({"data": source, ...}, out / "metrics.json")
-    runner.finish(args)                           # plt.show() only with --show
+    if args.show:                                 # the script decides, not this module
+        plt.show()                                # (prepare kept the figures open)
+
+Library code, this module included, returns or saves figures and never shows them.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ import numpy as np
 from common.datasets import DATA_CHOICES, REPO_ROOT
 
 
-# Set by ``prepare``: with ``--show`` the saved figures stay open for ``finish`` to show.
+# Set by ``prepare``: with ``--show`` the saved figures stay open for the script to show.
 _KEEP_FIGURES_OPEN = False
 
 
@@ -152,7 +155,7 @@ def save_figure(fig, path: Path, dpi: int = 100, close: bool | None = None) -> P
     """Save a matplotlib figure as PNG, whole (temp file then rename); prints the path.
 
     The figure is closed afterwards, except when ``prepare`` saw ``--show`` (then it stays open
-    for ``finish`` to show); ``close=True/False`` overrides that."""
+    for the script's ``plt.show()``); ``close=True/False`` overrides that."""
     atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png", bbox_inches="tight"))
     print(f"saved {path}")
     if close is None:
@@ -162,14 +165,6 @@ def save_figure(fig, path: Path, dpi: int = 100, close: bool | None = None) -> P
 
         plt.close(fig)
     return Path(path)
-
-
-def finish(args: argparse.Namespace) -> None:
-    """Show the open figures when ``--show`` was given."""
-    if getattr(args, "show", False):
-        import matplotlib.pyplot as plt
-
-        plt.show()
 
 
 def check_finite(loss: float, iteration: int, hint: str = "lower the learning rate") -> float:
@@ -197,8 +192,7 @@ def stop_on_nonfinite_loss(hint: str = "lower the learning rate"):
         def on_train_batch_end(self, batch, logs=None):
             loss = (logs or {}).get("loss")
             if loss is not None and not math.isfinite(float(loss)):
-                self.model.stop_training = True
-                raise NonFiniteLossError(
+                raise NonFiniteLossError(                     # ends fit() here
                     f"the loss became {float(loss)} at epoch {self.epoch + 1}, batch {batch + 1}; "
                     f"training stopped. Hint: {hint}.")
 

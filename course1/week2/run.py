@@ -188,7 +188,10 @@ def main(argv=None) -> dict:
         print(f"lr {rate:<8} train {r['train_accuracy']:.2%}  test {r['test_accuracy']:.2%}  "
               f"final cost {r['final_cost']:.4f}")
     runner.save_metrics(metrics, out / "metrics.json")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

@@ -212,7 +212,10 @@ def main(argv=None) -> dict:
         print(f"{name:<20} logistic regression {r['logistic_regression']['train_accuracy']:.0%}  "
               f"network {r['network']['train_accuracy']:.0%}")
     runner.save_metrics(metrics, out / "metrics.json")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

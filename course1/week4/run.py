@@ -189,7 +189,10 @@ def main(argv=None) -> dict:
     print(f"Keras 4-layer after {steps} steps: weights vs numpy's, max relative difference "
           f"{results['keras_four_layer']['max_relative_weight_difference_to_numpy']:.1e}")
     runner.save_metrics(metrics, out / "metrics.json")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

@@ -152,7 +152,10 @@ def main(argv=None) -> dict:
 
     runner.save_metrics(result, out / "metrics.json")
     print(f"time: training {seconds:.1f}s")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return result
 
 

@@ -284,7 +284,10 @@ def main(argv=None) -> dict:
     metrics["seconds"] = timings
     runner.save_metrics(metrics, out / "metrics.json")
     print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

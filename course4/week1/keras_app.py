@@ -186,16 +186,13 @@ def run(data: str, seed: int, quick: bool, out: Path) -> dict:
 
 
 def main(argv=None) -> dict:
-    args = runner.make_parser(__doc__).parse_args(argv)
-    _keras()                                   # before the versions line, so it includes TF
-    out = runner.prepare(args, "course4/week1/keras")
-    runner.seed_everything(args.seed)
-    start = time.perf_counter()
-    metrics = run(args.data, args.seed, args.quick, out)
-    metrics["runtime_seconds"] = time.perf_counter() - start
-    runner.save_metrics(metrics, out / "metrics.json")
-    runner.finish(args)
-    return metrics
+    """``python course4/week1/keras_app.py [flags]`` is ``run.py --part keras [flags]``: one
+    script owns the run plumbing (arguments, outputs, seeding, ``--show``)."""
+    import sys
+
+    from course4.week1 import run as run_script
+
+    return run_script.main(["--part", "keras", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -183,7 +183,10 @@ def main(argv=None) -> dict:
     metrics["runtime_seconds"] = time.perf_counter() - start
     runner.save_metrics(metrics, out / "metrics.json")
     print(f"done in {metrics['runtime_seconds']:.1f} s")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

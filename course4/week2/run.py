@@ -242,7 +242,10 @@ def main(argv=None) -> dict:
         "history": asdict(history),
     }
     runner.save_metrics(metrics, out / "metrics.json")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

@@ -192,7 +192,10 @@ def main(argv=None) -> dict:
     }
     runner.save_metrics(metrics, out / "metrics.json")
     print(f"runtime {runtime:.1f} s (after the TensorFlow import)")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

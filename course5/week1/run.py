@@ -204,7 +204,10 @@ def main(argv=None) -> dict:
     }
     runner.save_metrics(metrics, out / "metrics.json")
     print(f"runtime {train_time:.1f} s")
-    runner.finish(args)
+    if args.show:   # runner.prepare kept the saved figures open: show them now
+        import matplotlib.pyplot as plt
+
+        plt.show()
     return metrics
 
 

@@ -42,3 +42,25 @@ def test_the_course_comparison_adam_beats_gd_and_decay_rescues_gd():
     assert results["gd"] < 0.88                       # the course: 79.7%
     assert results["adam"] > 0.93                     # the course: 94%
     assert results["gd_decay"] > 0.93                 # the course: about 94-95%
+
+
+@pytest.mark.parametrize("show", [False, True])
+def test_only_show_makes_the_script_show_its_figures(tmp_path, monkeypatch, show):
+    """run.py decides: plt.show() once, with the saved figures still open, only with --show."""
+    import matplotlib.pyplot as plt
+
+    from common import runner
+
+    open_at_show = []
+    monkeypatch.setattr(plt, "show", lambda *a, **k: open_at_show.append(len(plt.get_fignums())))
+    plt.close("all")
+    try:
+        run.main(["--quick", "--out", str(tmp_path)] + (["--show"] if show else []))
+        if show:
+            figures = len(list(tmp_path.glob("*.png")))         # each saved figure, still open
+            assert open_at_show == [figures] and figures >= 2, open_at_show
+        else:
+            assert open_at_show == [] and plt.get_fignums() == []
+    finally:
+        runner._KEEP_FIGURES_OPEN = False
+        plt.close("all")
