@@ -88,14 +88,12 @@ def tensorflow_with_threads(threads: int):
 
     pin_blas_threads(threads)
     tf = import_tensorflow()
-    pools = {"intra": tf.config.threading.get_intra_op_parallelism_threads,
-             "inter": tf.config.threading.get_inter_op_parallelism_threads}
-    setters = {"intra": tf.config.threading.set_intra_op_parallelism_threads,
-               "inter": tf.config.threading.set_inter_op_parallelism_threads}
-    for name, get in pools.items():
+    threading = tf.config.threading
+    for name in ("intra", "inter"):
+        get = getattr(threading, f"get_{name}_op_parallelism_threads")
         if get() != threads:
             try:
-                setters[name](threads)
+                getattr(threading, f"set_{name}_op_parallelism_threads")(threads)
             except RuntimeError as err:    # TensorFlow already ran in this process
                 raise SystemExit(f"TensorFlow's {name}-op thread pool is already initialised "
                                  f"with {get()} threads in this process, so --threads {threads} "

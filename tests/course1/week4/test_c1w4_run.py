@@ -57,6 +57,20 @@ def test_run_rejects_bad_hyperparameters(tmp_path):
         run.main(["--quick", "--data", "synthetic", "--iterations", "0", "--out", str(tmp_path)])
 
 
+def _course_settings_test_accuracies(data) -> tuple[dict, dict]:
+    """Both networks of run.py from its default seed's weights, trained at the course's settings
+    (lr 0.0075, 2,500 iterations): ({name: test accuracy}, {name: (first cost, last cost)})."""
+    X, X_test = datasets.flatten_images(data.train_x), datasets.flatten_images(data.test_x)
+    Y, Y_test = data.train_y.reshape(1, -1), data.test_y.reshape(1, -1)
+    initial = run.initial_parameters(np.random.default_rng(run.DEFAULT_SEED))
+    accuracy, costs = {}, {}
+    for name in ("two_layer", "four_layer"):
+        fit = dn.gradient_descent(X, Y, initial[name], learning_rate=0.0075, num_iterations=2500)
+        accuracy[name] = float(np.mean(dn.predict(X_test, fit.parameters) == Y_test))
+        costs[name] = (float(fit.costs[0]), float(fit.costs[-1]))
+    return accuracy, costs
+
+
 @pytest.mark.slow
 @require_course_files("train_catvnoncat.h5", "test_catvnoncat.h5")
 def test_course_data_deeper_network_generalises_better():
@@ -65,14 +79,9 @@ def test_course_data_deeper_network_generalises_better():
     Same initial weights as ``run.py`` at its default seed (see the week's README for the
     spread over seeds)."""
     data = datasets.load_image_h5("train_catvnoncat.h5", "test_catvnoncat.h5")
-    X, X_test = datasets.flatten_images(data.train_x), datasets.flatten_images(data.test_x)
-    Y, Y_test = data.train_y.reshape(1, -1), data.test_y.reshape(1, -1)
-    initial = run.initial_parameters(np.random.default_rng(run.DEFAULT_SEED))
-    accuracy = {}
-    for name in ("two_layer", "four_layer"):
-        fit = dn.gradient_descent(X, Y, initial[name], learning_rate=0.0075, num_iterations=2500)
-        assert fit.costs[-1] < 0.2 * fit.costs[0]
-        accuracy[name] = float(np.mean(dn.predict(X_test, fit.parameters) == Y_test))
+    accuracy, costs = _course_settings_test_accuracies(data)
+    for name, (first, last) in costs.items():
+        assert last < 0.2 * first, name
     assert accuracy["two_layer"] >= 0.70, accuracy
     assert accuracy["four_layer"] >= 0.76, accuracy
 
@@ -85,14 +94,11 @@ def test_stand_in_deeper_network_beats_logistic_regression():
     from course1.week2 import logistic_regression as lr
 
     data, _ = datasets.load_cats("synthetic", seed=0)      # the fixed draw run.py uses
+    accuracy, _ = _course_settings_test_accuracies(data)
     X, X_test = datasets.flatten_images(data.train_x), datasets.flatten_images(data.test_x)
     Y, Y_test = data.train_y.reshape(1, -1), data.test_y.reshape(1, -1)
     logistic = lr.fit(X, Y, learning_rate=0.005, num_iterations=2000)
-    accuracy = {"logistic": lr.accuracy(lr.predict(X_test, logistic.w, logistic.b), Y_test)}
-    initial = run.initial_parameters(np.random.default_rng(run.DEFAULT_SEED))
-    for name in ("two_layer", "four_layer"):
-        fit = dn.gradient_descent(X, Y, initial[name], learning_rate=0.0075, num_iterations=2500)
-        accuracy[name] = float(np.mean(dn.predict(X_test, fit.parameters) == Y_test))
+    accuracy["logistic"] = lr.accuracy(lr.predict(X_test, logistic.w, logistic.b), Y_test)
     assert accuracy["logistic"] < 1.0, accuracy
     assert accuracy["four_layer"] > accuracy["two_layer"], accuracy
     assert accuracy["four_layer"] > accuracy["logistic"], accuracy
